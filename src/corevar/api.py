@@ -1,0 +1,141 @@
+"""The Python API: everything the CLI does, returning pandas DataFrames.
+
+    >>> import corevar
+    >>> cv = corevar.open()                         # the user's store, bundled data loaded on first use
+    >>> cv.show("openai", "weekly_active_users")    # the resolved series with its sources
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import frame as fr
+from .errors import UnknownNameError
+from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .ingest import IngestResult
+
+
+class Corevar:
+    """An open corevar store with the views every interface shares. Close it, or use it in a ``with`` block."""
+
+    def __init__(self, db: str | Path | None = None) -> None:
+        self.store = Store(db)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corevar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- data ------------------------------------------------------------------------------------------------
+    def dataset_version(self) -> str:
+        """Content hash of the live observations; every output is stamped with it."""
+        return self.store.dataset_version()
+
+    def frame(self, known_on: date | str | None = None) -> pd.DataFrame:
+        """Every live observation (conflicts included), optionally as known on a date."""
+        return fr.known_on(self.store.frame(), known_on)
+
+    def ingest(self, paths: Sequence[str | Path], *, parse_human: bool = False) -> IngestResult:
+        """Validate and append observation files all-or-nothing (see :func:`corevar.ingest.ingest`)."""
+        from .ingest import ingest
+
+        return ingest(self.store, paths, parse_human=parse_human)
+
+    # -- registries ------------------------------------------------------------------------------------------
+    def metrics(self) -> pd.DataFrame:
+        """The taxonomy: id, core variable, unit, description, whether higher is better, basis rules."""
+        return self.store.table("metrics")
+
+    def entities(self) -> pd.DataFrame:
+        """Entities with their products (one row per product; entities without products have one row)."""
+        return self.store.con.execute(
+            """
+            SELECT e.id AS entity, e.name, e.kind, array_to_string(e.tickers, ' ') AS tickers,
+                   p.id AS product, p.name AS product_name, p.kind AS product_kind, p.tier
+            FROM entities e LEFT JOIN products p ON p.entity = e.id ORDER BY e.id, p.id NULLS FIRST
+            """
+        ).df()
+
+    # -- views -----------------------------------------------------------------------------------------------
+    def show(
+        self,
+        entity: str,
+        metric: str | None = None,
+        *,
+        product: str | None = None,
+        known_on: date | str | None = None,
+        include_superseded: bool = False,
+    ) -> pd.DataFrame:
+        """The series of one entity (one metric, or all), each value with its source.
+
+        By default one value per date as the conflict rule picks it (column ``shown``); with
+        ``include_superseded`` every conflicting report is listed too.
+        """
+        self._known(entity=entity, metric=metric, product=product)
+        data = self.frame(known_on)
+        rows = data[data["entity"] == entity]
+        if metric is not None:
+            rows = rows[rows["metric"] == metric]
+        if product is not None:
+            rows = rows[rows["product"].fillna("") == product]
+        chosen = set(fr.resolve(rows)["id"])
+        rows = rows.assign(shown=rows["id"].isin(chosen))
+        if not include_superseded:
+            rows = rows[rows["shown"]]
+        return rows.sort_values(["metric", "product", "basis", "as_of", "published"], na_position="first",
+                                kind="mergesort").reset_index(drop=True)
+
+    def sources(self) -> pd.DataFrame:
+        """Every source behind a live observation: url, publisher, first publication date, title, rows."""
+        return self.store.con.execute(
+            """
+            SELECT source_url AS url, any_value(publisher) AS publisher, min(published) AS published,
+                   any_value(title) AS title, count(*) AS observations
+            FROM observations WHERE id NOT IN (SELECT id FROM retractions)
+            GROUP BY source_url ORDER BY publisher, url
+            """
+        ).df()
+
+    def conflicts(self) -> pd.DataFrame:
+        """Observations that disagree about the same subject, metric, basis and date (all kept), and the pick."""
+        data = self.frame()
+        clash = fr.conflicts(data)
+        chosen = set(fr.resolve(clash)["id"]) if not clash.empty else set()
+        return clash.assign(shown=clash["id"].isin(chosen))
+
+    def check(self, theses: Sequence[str | Path] | None = None, *, as_of: date | str | None = None) -> Any:
+        """Evaluate theses (default: the shipped ones) against the data; see :mod:`corevar.theses`."""
+        from .theses import evaluate, load_theses
+
+        return evaluate(load_theses(theses), self.frame(), as_of=as_of, dataset_version=self.dataset_version())
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+    def _known(self, *, entity: str | None = None, metric: str | None = None, product: str | None = None) -> None:
+        from . import registry
+
+        if entity is not None and entity not in registry.entities():
+            raise UnknownNameError(
+                f'unknown entity "{entity}"; known: {", ".join(sorted(registry.entities()))}'
+            )
+        if metric is not None and metric not in registry.metrics():
+            raise UnknownNameError(f'unknown metric "{metric}"; run `corevar metrics` for the list')
+        if product is not None:
+            products = {p.id for e in registry.entities().values() for p in e.products}
+            if product not in products:
+                raise UnknownNameError(f'unknown product "{product}"; run `corevar entities` for the list')
+
+
+def open(db: str | Path | None = None) -> Corevar:  # noqa: A001 - mirrors sqlite3.connect / duckdb.connect naming
+    """Open the corevar store at ``db`` (default: ``$COREVAR_DB`` or the user's data directory)."""
+    return Corevar(db)

@@ -1,0 +1,295 @@
+"""Reading thesis files: YAML text -> validated :class:`ThesisFile`, with errors that name file and line.
+
+The YAML is composed once into a node tree (which remembers where each key and value sits) and constructed
+from the same tree, so every pydantic error location (``theses -> 0 -> rules -> 1 -> op``) maps back to the
+line of the offending key. Messages read ``file:line: rule 'op': expected one of ...; got "=>"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import CorevarError, Problem
+from ._model import RULE_KINDS, Thesis, ThesisFile
+
+__all__ = ["ThesisFileError", "ThesisProblem", "default_theses_path", "load_theses", "parse_theses"]
+
+_MAX_SHOWN = 20
+
+
+class ThesisFileError(CorevarError):
+    """A thesis file could not be read or failed validation. ``problems`` lists every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:_MAX_SHOWN])
+        more = f"\n... and {len(problems) - _MAX_SHOWN} more problems." if len(problems) > _MAX_SHOWN else ""
+        super().__init__(f"{shown}{more}\nSee docs/theses.md for the thesis file format.")
+
+
+@dataclass(frozen=True)
+class ThesisProblem(Problem):
+    """A Problem printed as ``file:line: <where> '<field>': message`` (where = thesis, rule, subject, ...)."""
+
+    where: str = ""
+
+    def __str__(self) -> str:
+        place = self.path if self.line is None else f"{self.path}:{self.line}"
+        label = " ".join(x for x in (self.where, f"'{self.field}'" if self.field else "") if x)
+        return f"{place}: {label}: {self.message}" if label else f"{place}: {self.message}"
+
+
+def _Problem(path: str, line: int | None, where: str, field: str | None, message: str) -> ThesisProblem:
+    return ThesisProblem(path=path, line=line, field=field, message=message, where=where)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic reports a bad date with its line instead of crashing."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def default_theses_path() -> Path:
+    """The shipped default theses: every claim of the seed post, both sides."""
+    return Path(str(resources.files("corevar.theses") / "default.yaml"))
+
+
+def load_theses(paths: Sequence[Path | str] | None = None) -> list[Thesis]:
+    """Theses from YAML files (the shipped defaults when ``paths`` is None or empty), in file order.
+
+    Raises :class:`ThesisFileError` listing every problem (file, line, field, expected vs got); thesis ids must
+    be unique across all files.
+    """
+    files = [Path(p) for p in paths] if paths else [default_theses_path()]
+    theses: list[Thesis] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            problems.append(_Problem(str(path), None, "", None, f"cannot read the file: {reason}."))
+            continue
+        try:
+            parsed = parse_theses(text, name=str(path))
+        except ThesisFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        for thesis in parsed:
+            if thesis.id in seen:
+                problems.append(
+                    _Problem(str(path), None, "thesis", "id", f'"{thesis.id}" is already defined in {seen[thesis.id]}.')
+                )
+            seen[thesis.id] = str(path)
+            theses.append(thesis)
+    if problems:
+        raise ThesisFileError(problems)
+    return theses
+
+
+def parse_theses(text: str, name: str = "<string>") -> list[Thesis]:
+    """Theses from YAML text; ``name`` is the file name used in error messages."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ThesisFileError([_Problem(name, 1, "", None, "the file is empty; expected a mapping with 'theses'.")])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(s for s in (exc.context, exc.problem) if s)
+        raise ThesisFileError([_Problem(name, line, "", None, f"not valid YAML: {what}.")]) from None
+    except yaml.YAMLError as exc:
+        raise ThesisFileError([_Problem(name, None, "", None, f"not valid YAML: {exc}.")]) from None
+    finally:
+        loader.dispose()
+
+    problems = _duplicate_keys(node, name) + _duplicate_ids(node, name)
+    if problems:
+        raise ThesisFileError(problems)
+    if not isinstance(data, dict):
+        raise ThesisFileError(
+            [_Problem(name, node.start_mark.line + 1, "", None, "expected a mapping with a 'theses' list.")]
+        )
+    try:
+        return list(ThesisFile.model_validate(data).theses)
+    except ValidationError as exc:
+        found = [_problem_from_error(name, node, err) for err in exc.errors()]
+        unique = list(dict.fromkeys(found))  # union members can report the same problem twice
+        raise ThesisFileError(unique) from None
+
+
+# -- locating errors -------------------------------------------------------------------------------------------
+
+
+def _locate(root: yaml.Node, loc: Sequence[str | int]) -> tuple[int, list[str | int], bool]:
+    """Line (1-based) of the deepest node the location reaches, the location with union tags removed, and
+    whether the location went on past a scalar (it then names a member of a union type such as date | latest).
+    """
+    node: yaml.Node = root
+    line = root.start_mark.line + 1
+    clean: list[str | int] = []
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            hit = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+            if hit is None:
+                if part in RULE_KINDS or (isinstance(part, str) and part.startswith("function-")):
+                    continue  # a discriminated-union tag or validator wrapper: not a key in the file
+                clean.append(part)
+                break
+            line = hit[0].start_mark.line + 1
+            node = hit[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        elif isinstance(node, yaml.ScalarNode):
+            return line, clean, True
+        else:
+            clean.append(part)
+            break
+        clean.append(part)
+    return line, clean, False
+
+
+def _where(loc: Sequence[str | int]) -> tuple[str, str | None]:
+    """('rule', 'op') for theses.0.rules.1.op: the innermost named container and the field."""
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return "", None
+    field = names[-1]
+    container = {
+        "theses": "thesis",
+        "rules": "rule",
+        "subject": "subject",
+        "a": "subject",
+        "b": "subject",
+        "numerator": "subject",
+        "denominator": "subject",
+        "source": "source",
+        "versus": "ratio",
+        "claimed": "claimed",
+    }
+    where = "file"
+    # the container is the name before the field (skipping list indices)
+    for part in reversed(names[:-1]):
+        if part in container:
+            where = container[part]
+            break
+    if field in container and loc and isinstance(loc[-1], int):
+        where, field = container[field], None
+    if where == "subject" and field in ("a", "b") and names[-2:-1] == ["rules"]:
+        where = "rule"
+    return where, field
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _expected_literal(ctx: dict[str, Any]) -> str:
+    raw = str(ctx.get("expected", ""))
+    parts = [p.strip().strip("'") for p in raw.replace(" or ", ",").split(",") if p.strip()]
+    return ", ".join(parts)
+
+
+def _problem_from_error(name: str, root: yaml.Node, err: Any) -> Problem:
+    loc = list(err.get("loc", ()))
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    line, clean, member = _locate(root, loc)
+    where, field = _where(clean)
+    if member and kind.startswith(("date", "literal")):
+        # a member of "date or latest" failed: one message for the field, not one per member
+        message = f'expected a date (YYYY-MM-DD) or "latest"; got {_got(value)}.'
+    elif kind == "union_tag_invalid":
+        tags = ", ".join(RULE_KINDS)
+        message = f'expected one of {tags}; got {_got(ctx.get("tag"))}.'
+        where, field = "rule", "kind"
+    elif kind == "union_tag_not_found":
+        message = f"missing; every rule needs a kind, one of {', '.join(RULE_KINDS)}."
+        where, field = "rule", "kind"
+    elif kind == "missing":
+        message = "missing; this field is required."
+    elif kind == "extra_forbidden":
+        message = "unknown field; check its spelling against docs/theses.md."
+    elif kind in ("literal_error", "enum"):
+        message = f"expected one of {_expected_literal(ctx)}; got {_got(value)}."
+    elif kind.startswith("date"):
+        message = f"expected a date (YYYY-MM-DD); got {_got(value)}."
+    elif kind.startswith(("float", "int")):
+        message = f"expected a number (e.g. 1000000000, 1B, $13B or 12%); got {_got(value)}."
+    elif kind == "string_pattern_mismatch":
+        message = f"expected letters, digits, '.', '_' or '-' (e.g. B1); got {_got(value)}."
+    elif kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        shape = "a list" if kind == "list_type" else "a mapping"
+        message = f"expected {shape}; got {_got(value)}."
+    elif kind == "too_short":
+        message = "expected at least one item; got none."
+    elif kind == "value_error":
+        message = str(ctx.get("error", err.get("msg", ""))).rstrip(".") + "."
+    else:
+        message = f"{err.get('msg', 'invalid value')}; got {_got(value)}."
+    return _Problem(name, line, where, field, message)
+
+
+def _duplicate_keys(node: yaml.Node, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    stack: list[yaml.Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        problems.append(
+                            _Problem(name, key.start_mark.line + 1, "", key.value, "appears twice in this mapping.")
+                        )
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def _duplicate_ids(root: yaml.Node, name: str) -> list[Problem]:
+    theses = _mapping_get(root, "theses")
+    items: Iterable[yaml.Node] = theses.value if isinstance(theses, yaml.SequenceNode) else ()
+    seen: dict[str, int] = {}
+    problems: list[Problem] = []
+    for item in items:
+        ident = _mapping_get(item, "id")
+        if isinstance(ident, yaml.ScalarNode):
+            line = ident.start_mark.line + 1
+            if ident.value in seen:
+                message = f'"{ident.value}" is already used on line {seen[ident.value]}; thesis ids must be unique.'
+                problems.append(_Problem(name, line, "thesis", "id", message))
+            else:
+                seen[ident.value] = line
+    return problems
