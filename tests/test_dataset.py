@@ -159,9 +159,7 @@ def test_known_ids_units_and_basis() -> None:
         if r["metric"] == "basket_return" and not re.fullmatch(r"from \d{4}-\d{2}-\d{2}", r["basis"]):
             problems.append(f"{where}: basket_return basis must be 'from YYYY-MM-DD'")
         if r["metric"] == "revenue" and not re.fullmatch(r"(fy|h[12]_|q[1-4]_)\d{4}", r["basis"]):
-            problems.append(
-                f"{where}: revenue basis {r['basis']!r} is not a period (fy2025, h1_2025, q1_2026)"
-            )
+            problems.append(f"{where}: revenue basis {r['basis']!r} is not a period (fy2025, h1_2025, q1_2026)")
     assert not problems, "\n".join(problems[:30])
 
 
@@ -185,6 +183,16 @@ def test_no_exact_duplicates() -> None:
     for name, line, r in ROWS:
         key = tuple(r[h] for h in HEADER)
         assert key not in seen, f"{_where(name, line)} duplicates {seen[key]}"
+        seen[key] = _where(name, line)
+
+
+def test_no_duplicate_observation_ids() -> None:
+    # the store's observation id hashes these fields; two rows equal on them would silently merge
+    id_fields = HEADER[:12]
+    seen: dict[tuple[str, ...], str] = {}
+    for name, line, r in ROWS:
+        key = tuple(r[h] for h in id_fields)
+        assert key not in seen, f"{_where(name, line)} has the same id fields as {seen[key]}"
         seen[key] = _where(name, line)
 
 
@@ -214,9 +222,7 @@ def test_chatgpt_wau_series() -> None:
 
 def test_targets_present() -> None:
     targets = {
-        (r["entity"], r["product"], r["metric"], r["as_of"], r["value"])
-        for _, _, r in ROWS
-        if r["kind"] == "target"
+        (r["entity"], r["product"], r["metric"], r["as_of"], r["value"]) for _, _, r in ROWS if r["kind"] == "target"
     }
     assert ("openai", "chatgpt", "weekly_active_users", "2025-12-31", "1000000000") in targets
     assert any(t[0] == "openai" and t[2] == "revenue" for t in targets)

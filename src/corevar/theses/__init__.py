@@ -9,7 +9,7 @@ The file format, every rule kind and how verdicts combine are documented in docs
 
 from __future__ import annotations
 
-from ._engine import combine, evaluate
+from ._engine import combine, evaluate, evaluate_files
 from ._model import RULE_KINDS, Stance, Subject, Thesis, ThesisFile
 from ._parser import ThesisFileError, ThesisProblem, default_theses_path, load_theses, parse_theses
 from ._render import FORMATS, render
@@ -32,6 +32,7 @@ __all__ = [
     "combine",
     "default_theses_path",
     "evaluate",
+    "evaluate_files",
     "load_theses",
     "parse_theses",
     "render",

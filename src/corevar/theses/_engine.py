@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _interim as maths
@@ -37,7 +38,7 @@ from ._result import CheckResult, Evidence, RuleResult, ThesisResult, Verdict
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["combine", "evaluate"]
+__all__ = ["combine", "evaluate", "evaluate_files"]
 
 S, C, M, I = Verdict.supported, Verdict.contradicted, Verdict.mixed, Verdict.insufficient_data
 
@@ -441,15 +442,18 @@ def _saturation(rule: SaturationRule, data: _Data) -> RuleResult:
     return _result(rule, verdict, text, evidence, **figures)
 
 
-def _ratio_value(side: Any, at: date | str, within_days: int, data: _Data) -> tuple[float, list[Evidence], str]:
-    """(ratio, evidence, problem); the denominator is taken nearest to the numerator's date."""
+def _ratio_value(
+    side: Any, at: date | str, within_days: int, data: _Data, align: str = "same_date"
+) -> tuple[float, list[Evidence], str]:
+    """(ratio, evidence, problem); the denominator nearest the numerator's date, or each side's own latest."""
     num_rows = data.rows(side.numerator)
     num = _nearest(num_rows, at, within_days)
     if num is None:
         return float("nan"), [], (_missing(side.numerator, data) if num_rows.empty else
                                   f"no {_name(side.numerator)} within {within_days} days of {at}.")
     den_rows = data.rows(side.denominator)
-    den = _nearest(den_rows, _day(num["as_of"]), within_days)
+    latest_each = align == "latest_each" and at == "latest"
+    den = _nearest(den_rows, "latest" if latest_each else _day(num["as_of"]), within_days)
     if den is None:
         return float("nan"), [_evidence(num, "numerator")], (
             _missing(side.denominator, data) if den_rows.empty else
@@ -462,12 +466,12 @@ def _ratio_value(side: Any, at: date | str, within_days: int, data: _Data) -> tu
 
 
 def _ratio(rule: RatioRule, data: _Data) -> RuleResult:
-    ratio, evidence, problem = _ratio_value(rule, rule.at, rule.within_days, data)
+    ratio, evidence, problem = _ratio_value(rule, rule.at, rule.within_days, data, rule.align)
     if problem:
         return _result(rule, I, problem, evidence)
     left = f"{_ratio_name(rule)} = {ratio:.3g} ({evidence[0].describe()} / {evidence[1].describe()})"
     if rule.versus is not None:
-        other, more, problem = _ratio_value(rule.versus, rule.at, rule.within_days, data)
+        other, more, problem = _ratio_value(rule.versus, rule.at, rule.within_days, data, rule.align)
         evidence += [Evidence(**{**e.__dict__, "role": "versus " + e.role}) for e in more]
         if problem:
             return _result(rule, I, problem, evidence, ratio=ratio)
@@ -792,3 +796,15 @@ def evaluate(
         )
     return CheckResult(theses=tuple(results), as_of=day, dataset_version=dataset_version, data_through=data.data_through)
 
+
+
+def evaluate_files(
+    paths: Sequence[str | Path] | None,
+    frame: pd.DataFrame,
+    as_of: date | str | None = None,
+    dataset_version: str = "",
+) -> CheckResult:
+    """Load theses from YAML files (the shipped defaults when None) and :func:`evaluate` them."""
+    from ._parser import load_theses
+
+    return evaluate(load_theses(paths), frame, as_of=as_of, dataset_version=dataset_version)

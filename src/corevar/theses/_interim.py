@@ -32,18 +32,19 @@ def _analytics(module: str, name: str) -> Any:
 
 
 def annualised_growth(dates: Any, values: Any) -> float:
-    """Growth per year of a series from a log-linear fit (0.5 = +50 %/yr); nan with < 2 positive points."""
+    """Simple annual growth of the log-linear trend (0.5 = +50 %/yr); nan with < 2 positive points.
+
+    Non-positive values cannot enter a log fit and are left out.
+    """
     import numpy as np
+
+    from ..analytics.growth import log_growth
 
     days = np.asarray(dates, dtype="datetime64[D]")
     vals = np.asarray(values, dtype=float)
     keep = np.isfinite(vals) & (vals > 0) & ~np.isnat(days)
-    days, vals = days[keep], vals[keep]
-    if days.size < 2 or np.unique(days).size < 2:
-        return float("nan")
-    years = (days - days.min()).astype(float) / DAYS_PER_YEAR
-    slope = np.polyfit(years, np.log(vals), 1)[0]
-    return float(math.expm1(slope))
+    slope = float(log_growth(days[keep], vals[keep]))
+    return math.expm1(slope) if math.isfinite(slope) else float("nan")
 
 
 def value_at(dates: Any, values: Any, day: Any) -> float:

@@ -199,6 +199,10 @@ class RatioRule(_Rule):
     versus: RatioSide | None = None
     at: DateOrLatest = "latest"
     within_days: int = Field(default=60, ge=0)
+    align: Literal["same_date", "latest_each"] = Field(
+        default="same_date",
+        description="same_date: the denominator nearest the numerator's date; latest_each: each side's latest",
+    )
 
     @model_validator(mode="after")
     def _value_or_versus(self) -> RatioRule:
