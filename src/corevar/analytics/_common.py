@@ -111,9 +111,7 @@ def clean(dates: ArrayLike, values: ArrayLike) -> Points:
     if days.ndim != 1:
         raise ValueError(f"dates must be one-dimensional, got shape {days.shape}")
     if vals.shape != days.shape:
-        raise ValueError(
-            f"values must have one entry per date; got {vals.size} values for {days.size} dates"
-        )
+        raise ValueError(f"values must have one entry per date; got {vals.size} values for {days.size} dates")
     keep = ~np.isnat(days) & np.isfinite(vals)
     days, vals = days[keep], vals[keep]
     order = np.argsort(days, kind="stable")
@@ -232,7 +230,8 @@ def trailing_rate(points: Points, window_days: float) -> tuple[float, date | Non
     years = float((end - start).astype(float)) / DAYS_PER_YEAR
     if years <= 0 or not (v0 > 0 and v1 > 0):
         return NAN, to_date(start)
-    return math.expm1(math.log(v1 / v0) / years), to_date(start)
+    log_rate = math.log(v1 / v0) / years
+    return (math.expm1(log_rate) if log_rate < 700 else math.inf), to_date(start)
 
 
 def scalar_or_array(arr: FloatArray) -> float | FloatArray:

@@ -75,8 +75,7 @@ def _shared_days(dates: ArrayLike, values: FloatArray) -> np.ndarray:
         raise ValueError(f"dates must be one-dimensional, got shape {days.shape}")
     if values.shape[-1] != days.size:
         raise ValueError(
-            f"values must have one entry per date along the last axis; got {values.shape[-1]} for "
-            f"{days.size} dates"
+            f"values must have one entry per date along the last axis; got {values.shape[-1]} for {days.size} dates"
         )
     return days
 
@@ -389,10 +388,10 @@ def _acceleration(points: Points, tolerance: float) -> Acceleration:
     d0, d1 = points.days[0], points.days[-1]
     mid = d0 + (d1 - d0) // 2
     vm = float(interpolate_points(points, np.array([mid]))[0])
-    t_early = (mid - d0).astype(float) / DAYS_PER_YEAR
-    t_late = (d1 - mid).astype(float) / DAYS_PER_YEAR
-    earlier = math.log(vm / points.values[0]) / t_early
-    later = math.log(points.values[-1] / vm) / t_late
+    t_early = float((mid - d0).astype(float)) / DAYS_PER_YEAR
+    t_late = float((d1 - mid).astype(float)) / DAYS_PER_YEAR
+    earlier = math.log(vm / float(points.values[0])) / t_early
+    later = math.log(float(points.values[-1]) / vm) / t_late
     change = later - earlier
     direction: Literal["speeding_up", "slowing", "steady", "unknown"]
     if change > tolerance:
@@ -479,7 +478,14 @@ def summary(
     n = int(points.days.size)
     if n == 0:
         return GrowthSummary(
-            NAN, None, None, 0, NAN, None, "unknown", Acceleration(NAN, NAN, NAN, "unknown", None, 0),
+            NAN,
+            None,
+            None,
+            0,
+            NAN,
+            None,
+            "unknown",
+            Acceleration(NAN, NAN, NAN, "unknown", None, 0),
             Trend(NAN, NAN, NAN, 0, None, None, NAN),
         )
     rate, start = trailing_rate(points, window_days)

@@ -132,10 +132,7 @@ def _initial(model: Model, tau: FloatArray, Y: FloatArray) -> FloatArray:
 class _Batch(NamedTuple):
     params: FloatArray  # (k, 3) normalised
     sse: FloatArray
-    converged: NDArrayBool
-
-
-NDArrayBool = np.ndarray
+    converged: np.ndarray
 
 
 def _levenberg_marquardt(
@@ -251,10 +248,8 @@ class SaturationFit:
         delta = (days - np.datetime64(self.origin, "D")).astype("timedelta64[D]")
         t = np.where(np.isnat(delta), np.nan, delta.astype(float)) / DAYS_PER_YEAR
         z = np.clip(-self.rate * (t - self.midpoint_years), -700.0, 700.0)
-        if self.model == "logistic":
-            out = self.ceiling / (1.0 + np.exp(z))
-        else:
-            out = self.ceiling * np.exp(-np.exp(z))
+        logistic = self.model == "logistic"
+        out = self.ceiling / (1.0 + np.exp(z)) if logistic else self.ceiling * np.exp(-np.exp(z))
         return scalar_or_array(out)
 
 
@@ -415,9 +410,9 @@ def saturation_fits(
         W = finite[rows].astype(float)
         P0 = _initial(m, tau, np.where(W > 0, Y, np.nan))
         batch = _levenberg_marquardt(m, tau, Y, W, P0, max_iter=max_iter)
-        out[lo + rows] = batch.params * np.array([1.0, 1.0 / span, span]) * np.column_stack(
-            [scale[rows], np.ones(rows.size), np.ones(rows.size)]
-        )
+        out[lo + rows, 0] = batch.params[:, 0] * scale[rows]
+        out[lo + rows, 1] = batch.params[:, 1] / span
+        out[lo + rows, 2] = batch.params[:, 2] * span
         rmse[lo + rows] = np.sqrt(batch.sse / W.sum(axis=1)) * scale[rows]
         conv[lo + rows] = batch.converged
     at_bound = np.zeros(k, dtype=bool)
@@ -466,9 +461,12 @@ def _bootstrap(
     m = norm.y.size
     fhat, _ = _curve(model, norm.tau, popt[None, :], jac=False)
     if method == "residual":
-        resid = norm.y - fhat[0]
+        # Multiplicative residuals: reported figures are off by a share of their size, not a fixed amount.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            resid = np.log(norm.y / fhat[0])
+        resid = np.where(np.isfinite(resid), resid, 0.0)
         resid = (resid - resid.mean()) * math.sqrt(m / (m - 3))
-        Y = fhat + resid[rng.integers(0, m, size=(n_boot, m))]
+        Y = fhat * np.exp(resid[rng.integers(0, m, size=(n_boot, m))])
         W = np.ones_like(Y)
         ok = np.ones(n_boot, dtype=bool)
     else:  # case bootstrap: resampling observations is the same as giving them multinomial weights
@@ -609,13 +607,23 @@ def _peaked_points(
     peak_date = to_date(points.days[ipeak]) if n else None
     growth, _ = trailing_rate(points, window_days)
 
-    def verdict(
-        answer: Answer, confidence: float, reason: str, interval: CeilingInterval | None = None
-    ) -> PeakVerdict:
+    def verdict(answer: Answer, confidence: float, reason: str, interval: CeilingInterval | None = None) -> PeakVerdict:
         c = interval or CeilingInterval(NAN, NAN, NAN, level, 0, 0, "residual", model, _failed_fit(model, None, n))
         return PeakVerdict(
-            answer, float(confidence), reason, latest, latest_date, peak, peak_date, growth,
-            c.estimate, c.low, c.high, level, model, n,
+            answer,
+            float(confidence),
+            reason,
+            latest,
+            latest_date,
+            peak,
+            peak_date,
+            growth,
+            c.estimate,
+            c.low,
+            c.high,
+            level,
+            model,
+            n,
         )
 
     if n < min_points:
@@ -648,8 +656,7 @@ def _peaked_points(
     room = latest < (1.0 - tolerance) * K  # replicates that leave room to grow
     at_ceiling = latest >= (1.0 - tolerance) * interval.low
     ceiling_text = (
-        f"{model} ceiling {_num(interval.estimate)} ({level:.0%} interval {_num(interval.low)}–"
-        f"{_num(interval.high)})"
+        f"{model} ceiling {_num(interval.estimate)} ({level:.0%} interval {_num(interval.low)}–{_num(interval.high)})"
     )
     earlier_max = float(points.values[:-1].max())
     if latest > earlier_max:
@@ -734,8 +741,8 @@ def peaked(
     check_positive(decline, "decline")
     check_positive(far, "far")
     check_positive(window_days, "window_days")
-    if not isinstance(min_points, int) or min_points < _MIN_FIT_POINTS + 1:
-        raise ValueError(f"min_points must be an integer >= {_MIN_FIT_POINTS + 1}, got {min_points!r}")
+    if not isinstance(min_points, int) or min_points < _MIN_FIT_POINTS:
+        raise ValueError(f"min_points must be an integer >= {_MIN_FIT_POINTS}, got {min_points!r}")
     return _peaked_points(
         clean(dates, values),
         model=m,

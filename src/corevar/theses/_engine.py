@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _interim as maths
+from . import _maths as maths
 from ._format import human, metric_name, pct, points, subject_name
 from ._model import (
     AllRule,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["combine", "evaluate", "evaluate_files"]
 
-S, C, M, I = Verdict.supported, Verdict.contradicted, Verdict.mixed, Verdict.insufficient_data
+S, C, M, N = Verdict.supported, Verdict.contradicted, Verdict.mixed, Verdict.insufficient_data
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": lambda a, b: a > b,
@@ -65,20 +65,20 @@ def combine(verdicts: Sequence[Verdict], how: str = "all") -> Verdict:
     """
     vs = set(verdicts)
     if not vs:
-        return I
+        return N
     if how == "any":
         if S in vs:
             return S
         if M in vs:
             return M
-        return C if vs == {C} else I
+        return C if vs == {C} else N
     if vs == {S}:
         return S
     if C in vs:
         return M if vs & {S, M} else C
     if M in vs:
         return M
-    return I
+    return N
 
 
 # -- the data a check sees ---------------------------------------------------------------------------------------
@@ -88,12 +88,17 @@ class _Data:
     """The frame as known on ``as_of``, with cached per-metric slices and registry lookups."""
 
     def __init__(self, frame: pd.DataFrame, as_of: date | None) -> None:
-        from ..frame import known_on
+        from ..frame import known_on, resolve
+
+        def keyed(rows: pd.DataFrame) -> pd.DataFrame:
+            return rows.assign(
+                _product=rows["product"].fillna("").astype(str), _basis=rows["basis"].fillna("").astype(str)
+            )
 
         known = known_on(frame, as_of)
-        self.frame = known.assign(
-            _product=known["product"].fillna("").astype(str), _basis=known["basis"].fillna("").astype(str)
-        )
+        self.frame = keyed(known)
+        # the conflict rule is applied once, to everything known; a rule that names its own kinds re-resolves
+        self.resolved = keyed(resolve(known))
         actual = self.frame[self.frame["kind"].isin(("official", "reported", "estimate"))]
         if as_of is None:
             last = actual["as_of"].max() if len(actual) else None
@@ -104,12 +109,15 @@ class _Data:
         if len(actual):
             last = actual["as_of"].max()
             self.data_through = None if _isnat(last) else last.date()
-        self._by_metric: dict[str, pd.DataFrame] = {}
+        self._by_metric: dict[tuple[str, bool], pd.DataFrame] = {}
 
-    def metric_rows(self, metric: str) -> pd.DataFrame:
-        if metric not in self._by_metric:
-            self._by_metric[metric] = self.frame[self.frame["metric"] == metric]
-        return self._by_metric[metric]
+    def metric_rows(self, metric: str, resolved: bool = True) -> pd.DataFrame:
+        """Rows of one metric: resolved by the conflict rule (default) or every row known."""
+        key = (metric, resolved)
+        if key not in self._by_metric:
+            source = self.resolved if resolved else self.frame
+            self._by_metric[key] = source[source["metric"] == metric]
+        return self._by_metric[key]
 
     def rows(
         self,
@@ -125,7 +133,8 @@ class _Data:
 
         from ..frame import resolve
 
-        rows = self.metric_rows(subject.metric)
+        raw = subject.kinds is not None and kinds is None
+        rows = self.metric_rows(subject.metric, resolved=not raw)
         if not any_entity:
             rows = rows[rows["entity"] == subject.entity]
         rows = rows[rows["kind"].isin(kinds or subject.kinds or ("official", "reported", "estimate"))]
@@ -139,10 +148,10 @@ class _Data:
             rows = rows[rows["as_of"] >= pd.Timestamp(start)]
         if end is not None:
             rows = rows[rows["as_of"] <= pd.Timestamp(end)]
-        if rows.empty:
-            return rows
-        out = resolve(rows.drop(columns=["_product", "_basis"]))
-        return out.sort_values(["as_of", "published"], kind="mergesort").reset_index(drop=True)
+        rows = rows.drop(columns=["_product", "_basis"])
+        if raw and not rows.empty:
+            rows = resolve(rows)
+        return rows.sort_values(["as_of", "published"], kind="mergesort").reset_index(drop=True)
 
 
 def _isnat(value: Any) -> bool:
@@ -234,8 +243,7 @@ def _missing(subject: Subject, data: _Data, what: str = "observations") -> str:
     """Why there is nothing to judge: unknown metric, nothing known yet, or nothing in the window."""
     if not _known_metric(subject.metric):
         return (
-            f"no {subject.metric} data: the metric is not in corevar's taxonomy v1, so the dataset cannot hold it "
-            "yet."
+            f"no {subject.metric} data: the metric is not in corevar's taxonomy v1, so the dataset cannot hold it yet."
         )
     return f"no {what} of {_name(subject)} known on {data.today.isoformat()}."
 
@@ -321,9 +329,9 @@ def _threshold(rule: ThresholdRule, data: _Data) -> RuleResult:
     row = _nearest(rows, rule.at, rule.within_days)
     if row is None:
         if rows.empty:
-            return _result(rule, I, _missing(rule.subject, data))
+            return _result(rule, N, _missing(rule.subject, data))
         where = f"within {rule.within_days} days of {rule.at}"
-        return _result(rule, I, f"no observation of {_name(rule.subject)} {where} known on {data.today}.")
+        return _result(rule, N, f"no observation of {_name(rule.subject)} {where} known on {data.today}.")
     value = float(row["value"])
     holds = _OPS[rule.op](value, rule.value)
     ev = _evidence(row, "value")
@@ -349,13 +357,17 @@ def _growth(rows: pd.DataFrame) -> float:
 def _trend(rule: TrendRule, data: _Data) -> RuleResult:
     rows = data.rows(rule.subject, start=rule.start, end=rule.end)
     if len(rows) < rule.min_points:
-        why = _missing(rule.subject, data) if rows.empty else f"only {len(rows)} observation(s) of {_name(rule.subject)}"
-        return _result(rule, I, f"{why.rstrip('.')}; a trend needs at least {rule.min_points}.")
+        why = (
+            _missing(rule.subject, data) if rows.empty else f"only {len(rows)} observation(s) of {_name(rule.subject)}"
+        )
+        return _result(rule, N, f"{why.rstrip('.')}; a trend needs at least {rule.min_points}.")
     growth = _growth(rows)
     first, last = rows.iloc[0], rows.iloc[-1]
     evidence = [_evidence(first, "first"), _evidence(last, "last")]
     if not math.isfinite(growth):
-        return _result(rule, I, f"no growth rate can be fitted to {_name(rule.subject)} (values must be > 0).", evidence)
+        return _result(
+            rule, N, f"no growth rate can be fitted to {_name(rule.subject)} (values must be > 0).", evidence
+        )
     tol = rule.tolerance
     direction = "up" if growth > tol else "down" if growth < -tol else "flat"
     if rule.expect == "flat":
@@ -376,18 +388,23 @@ def _growth_compare(rule: GrowthCompareRule, data: _Data) -> RuleResult:
     for subject, rows in ((rule.a, rows_a), (rule.b, rows_b)):
         if len(rows) < rule.min_points:
             why = _missing(subject, data) if rows.empty else f"only {len(rows)} observation(s) of {_name(subject)}"
-            return _result(rule, I, f"{why.rstrip('.')}; growth needs at least {rule.min_points}.")
+            return _result(rule, N, f"{why.rstrip('.')}; growth needs at least {rule.min_points}.")
     ga, gb = _growth(rows_a), _growth(rows_b)
     evidence = [_evidence(rows_a.iloc[0], "a first"), _evidence(rows_a.iloc[-1], "a last")]
     evidence += [_evidence(rows_b.iloc[0], "b first"), _evidence(rows_b.iloc[-1], "b last")]
     if not (math.isfinite(ga) and math.isfinite(gb)):
-        return _result(rule, I, "a growth rate cannot be fitted (values must be > 0).", evidence)
+        return _result(rule, N, "a growth rate cannot be fitted (values must be > 0).", evidence)
     diff = ga - gb if rule.expect == "a_faster" else gb - ga
     verdict = S if diff > rule.margin else C if diff < -rule.margin else M
+    faster = _name(rule.a) if rule.expect == "a_faster" else _name(rule.b)
+    outcome = {
+        S: f"{faster} grows faster",
+        C: f"{faster} does not grow faster",
+        M: f"the two rates are within {pct(rule.margin, signed=False)} of each other",
+    }[verdict]
     text = (
         f"{_name(rule.a)} grew {pct(ga)}/yr ({_window_text(rows_a)}) vs {_name(rule.b)} {pct(gb)}/yr "
-        f"({_window_text(rows_b)}): {rule.expect.replace('_', ' ')} "
-        f"{'holds' if verdict is S else 'does not hold' if verdict is C else 'is within the margin'}."
+        f"({_window_text(rows_b)}), log-linear fits: {outcome}."
     )
     return _result(rule, verdict, text, evidence, growth_a=ga, growth_b=gb)
 
@@ -396,7 +413,7 @@ def _share_change(rule: ShareChangeRule, data: _Data) -> RuleResult:
     rows = data.rows(rule.subject, start=rule.start, end=rule.end)
     if len(rows) < 2:
         why = _missing(rule.subject, data) if rows.empty else f"only one observation of {_name(rule.subject)}"
-        return _result(rule, I, f"{why.rstrip('.')}; a share change needs two dates.")
+        return _result(rule, N, f"{why.rstrip('.')}; a share change needs two dates.")
     first, last = rows.iloc[0], rows.iloc[-1]
     change = float(last["value"]) - float(first["value"])
     if rule.expect == "stable":
@@ -413,32 +430,28 @@ def _share_change(rule: ShareChangeRule, data: _Data) -> RuleResult:
 
 def _saturation(rule: SaturationRule, data: _Data) -> RuleResult:
     rows = data.rows(rule.subject, start=rule.start, end=rule.end)
-    if len(rows) < 4:
-        why = _missing(rule.subject, data) if rows.empty else f"only {len(rows)} observation(s) of {_name(rule.subject)}"
-        return _result(rule, I, f"{why.rstrip('.')}; a ceiling fit needs at least 4.")
-    fit = maths.ceiling(rows["as_of"].to_numpy(), rows["value"].to_numpy(dtype=float), rule.model)
-    last = rows.iloc[-1]
-    latest = float(last["value"])
-    unit = str(last["unit"])
-    evidence = [_evidence(rows.iloc[0], "first"), _evidence(last, "latest")]
-    growth = _growth(rows.tail(3))
-    if not math.isfinite(fit.value):
-        return _result(rule, I, f"no {rule.model} ceiling could be fitted to {_name(rule.subject)}.", evidence)
-    bar = latest * (1 + rule.margin)
-    room = fit.value / latest - 1 if latest else float("nan")
-    if fit.low > bar and growth > 0:
-        state = "not_peaked"
-    elif fit.value <= bar or growth <= 0:
-        state = "peaked"
+    if len(rows) < 5:
+        why = (
+            _missing(rule.subject, data) if rows.empty else f"only {len(rows)} observation(s) of {_name(rule.subject)}"
+        )
+        return _result(rule, N, f"{why.rstrip('.')}; a ceiling fit needs at least 5.")
+    fit = maths.peaked(rows["as_of"].to_numpy(), rows["value"].to_numpy(dtype=float), rule.model)
+    evidence = [_evidence(rows.iloc[0], "first"), _evidence(rows.iloc[-1], "latest")]
+    figures = {
+        "ceiling": fit.ceiling,
+        "ceiling_low": fit.ceiling_low,
+        "ceiling_high": fit.ceiling_high,
+        "latest": fit.latest_value,
+        "recent_growth": fit.recent_growth,
+        "confidence": fit.confidence,
+    }
+    if fit.answer == "cannot_tell":
+        # no identifiable ceiling is a lack of evidence; a stall below a fitted ceiling is evidence both ways
+        verdict = N if not (math.isfinite(fit.ceiling) and math.isfinite(fit.ceiling_high)) else M
     else:
-        state = "unclear"
-    verdict = M if state == "unclear" else S if state == rule.expect else C
-    text = (
-        f"{_name(rule.subject)} is {human(latest, unit)} ({_day(last['as_of'])}, {last['publisher']}); a {rule.model} "
-        f"fit puts the ceiling at {human(fit.value, unit)} ({human(fit.low, unit)}-{human(fit.high, unit)}), "
-        f"{pct(room)} above today; recent growth {pct(growth)}/yr."
-    )
-    figures = {"ceiling": fit.value, "ceiling_low": fit.low, "ceiling_high": fit.high, "latest": latest, "growth": growth}
+        verdict = S if fit.answer == rule.expect else C
+    state = fit.answer.replace("_", " ")
+    text = f"{_name(rule.subject)} ({len(rows)} points, {_window_text(rows)}): {state}; {fit.reason}."
     return _result(rule, verdict, text, evidence, **figures)
 
 
@@ -449,15 +462,27 @@ def _ratio_value(
     num_rows = data.rows(side.numerator)
     num = _nearest(num_rows, at, within_days)
     if num is None:
-        return float("nan"), [], (_missing(side.numerator, data) if num_rows.empty else
-                                  f"no {_name(side.numerator)} within {within_days} days of {at}.")
+        return (
+            float("nan"),
+            [],
+            (
+                _missing(side.numerator, data)
+                if num_rows.empty
+                else f"no {_name(side.numerator)} within {within_days} days of {at}."
+            ),
+        )
     den_rows = data.rows(side.denominator)
     latest_each = align == "latest_each" and at == "latest"
     den = _nearest(den_rows, "latest" if latest_each else _day(num["as_of"]), within_days)
     if den is None:
-        return float("nan"), [_evidence(num, "numerator")], (
-            _missing(side.denominator, data) if den_rows.empty else
-            f"no {_name(side.denominator)} within {within_days} days of {_day(num['as_of'])}."
+        return (
+            float("nan"),
+            [_evidence(num, "numerator")],
+            (
+                _missing(side.denominator, data)
+                if den_rows.empty
+                else f"no {_name(side.denominator)} within {within_days} days of {_day(num['as_of'])}."
+            ),
         )
     evidence = [_evidence(num, "numerator"), _evidence(den, "denominator")]
     if float(den["value"]) == 0:
@@ -468,13 +493,13 @@ def _ratio_value(
 def _ratio(rule: RatioRule, data: _Data) -> RuleResult:
     ratio, evidence, problem = _ratio_value(rule, rule.at, rule.within_days, data, rule.align)
     if problem:
-        return _result(rule, I, problem, evidence)
+        return _result(rule, N, problem, evidence)
     left = f"{_ratio_name(rule)} = {ratio:.3g} ({evidence[0].describe()} / {evidence[1].describe()})"
     if rule.versus is not None:
         other, more, problem = _ratio_value(rule.versus, rule.at, rule.within_days, data, rule.align)
         evidence += [Evidence(**{**e.__dict__, "role": "versus " + e.role}) for e in more]
         if problem:
-            return _result(rule, I, problem, evidence, ratio=ratio)
+            return _result(rule, N, problem, evidence, ratio=ratio)
         holds = _OPS[rule.op](ratio, other)
         text = f"{left} is {'' if holds else 'not '}{_OP_WORDS[rule.op]} {_ratio_name(rule.versus)} = {other:.3g}."
         return _result(rule, S if holds else C, text, evidence, ratio=ratio, versus=other)
@@ -492,7 +517,7 @@ def _target(rule: TargetRule, data: _Data) -> RuleResult:
         targets = targets[targets["as_of"] == pd.Timestamp(rule.due)]
     if targets.empty:
         due = f" due {rule.due}" if rule.due else ""
-        return _result(rule, I, f"no target{due} for {_name(rule.subject)} is known on {data.today}.")
+        return _result(rule, N, f"no target{due} for {_name(rule.subject)} is known on {data.today}.")
     target = targets.iloc[-1]
     due = _day(target["as_of"])
     goal = float(target["value"])
@@ -504,16 +529,24 @@ def _target(rule: TargetRule, data: _Data) -> RuleResult:
     name = _name(rule.subject)
     if due > data.today:
         latest = actual.iloc[-1] if len(actual) else None
+        if latest is not None and met_at(float(latest["value"])):
+            early = _evidence(latest, "before due")
+            goal_text = human(goal, unit)
+            text = (
+                f"{name} was already {early.describe()}, reaching the {goal_text} target due {due} early: target met."
+            )
+            return _result(rule, S if rule.expect == "met" else C, text, [tev, early], target=goal, value=early.value)
         so_far = f"; latest {_evidence(latest, 'latest').describe()}" if latest is not None else ""
         text = f"the {human(goal, unit)} target for {name} is due {due}, after {data.today}: not judged yet{so_far}."
         ev = [tev] + ([_evidence(latest, "latest")] if latest is not None else [])
-        return _result(rule, I, text, ev, target=goal)
+        return _result(rule, N, text, ev, target=goal)
     window = actual[(actual["as_of"] - pd.Timestamp(due)).abs() <= pd.Timedelta(days=rule.within_days)]
     before = window[window["as_of"] <= pd.Timestamp(due)]
     after = window[window["as_of"] >= pd.Timestamp(due)]
     if window.empty:
-        text = f"no {name} observation within {rule.within_days} days of the {due} due date of the {human(goal, unit)} target."
-        return _result(rule, I, text, [tev], target=goal)
+        target_text = f"the {human(goal, unit)} target"
+        text = f"no {name} observation within {rule.within_days} days of the {due} due date of {target_text}."
+        return _result(rule, N, text, [tev], target=goal)
     evidence = [tev]
     if len(before) and len(after):
         b, a = before.iloc[-1], after.iloc[0]
@@ -521,7 +554,8 @@ def _target(rule: TargetRule, data: _Data) -> RuleResult:
         evidence += [_evidence(b, "before due"), _evidence(a, "after due")]
         how = (
             f"{human(value, unit)} on {due} (between {_evidence(b, '').describe()} and {_evidence(a, '').describe()})"
-            if _day(b["as_of"]) != _day(a["as_of"]) else _evidence(b, "").describe()
+            if _day(b["as_of"]) != _day(a["as_of"])
+            else _evidence(b, "").describe()
         )
         met = met_at(value)
     elif len(before):
@@ -535,7 +569,7 @@ def _target(rule: TargetRule, data: _Data) -> RuleResult:
                 f"{name} was {_evidence(b, '').describe()}, short of the {human(goal, unit)} target due {due}, and no "
                 "later figure is known: cannot tell whether it was met."
             )
-            return _result(rule, I, text, evidence, target=goal, value=value)
+            return _result(rule, N, text, evidence, target=goal, value=value)
     else:
         a = after.iloc[0]
         value = float(a["value"])
@@ -547,7 +581,7 @@ def _target(rule: TargetRule, data: _Data) -> RuleResult:
                 f"{name} was {_evidence(a, '').describe()}, past the {human(goal, unit)} target due {due}, but no "
                 "earlier figure is known: cannot tell whether it was met on time."
             )
-            return _result(rule, I, text, evidence, target=goal, value=value)
+            return _result(rule, N, text, evidence, target=goal, value=value)
     gap = (value - goal) / goal if goal else float("nan")
     outcome = "met" if met else "missed"
     by = f" by {pct(abs(gap), signed=False)}" if math.isfinite(gap) and gap != 0 else ""
@@ -576,31 +610,30 @@ def _chain_return(rule: ChainReturnRule, data: _Data) -> RuleResult:
 
     rows = data.metric_rows("basket_return")
     rows = rows[rows["kind"].isin(("official", "reported", "estimate"))]
-    from ..frame import resolve
 
     def side(entity: str) -> pd.DataFrame:
-        got = rows[rows["entity"] == entity]
+        got = rows[rows["entity"] == entity].drop(columns=["_product", "_basis"])
         if got.empty:
             return got
-        got = resolve(got.drop(columns=["_product", "_basis"]))
         return got.assign(_start=[_basis_start(str(b or "")) for b in got["basis"].fillna("")])
 
     a, b = side(rule.a), side(rule.b)
     names = f"{subject_name(rule.a)} and {subject_name(rule.b)}"
     if a.empty or b.empty:
         missing = rule.a if a.empty else rule.b
-        return _result(rule, I, f"no basket_return of {subject_name(missing)} known on {data.today}.")
+        return _result(rule, N, f"no basket_return of {subject_name(missing)} known on {data.today}.")
     pairs = a.merge(b, on="_start", suffixes=("_a", "_b"))
     pairs = pairs[pairs["_start"].notna()]
     near = pd.Timedelta(days=rule.within_days)
     pairs = pairs[(pairs["as_of_a"] - pairs["as_of_b"]).abs() <= near]
     if rule.start is not None:
-        pairs = pairs[[abs((s - rule.start).days) <= rule.within_days for s in pairs["_start"]]]
+        close = [abs((s - rule.start).days) <= rule.within_days for s in pairs["_start"]]
+        pairs = pairs[pd.Series(close, index=pairs.index, dtype=bool)]
     if rule.end is not None:
         pairs = pairs[(pairs["as_of_a"] - pd.Timestamp(rule.end)).abs() <= near]
     if pairs.empty:
         window = f" near {rule.start or '...'} to {rule.end or '...'}" if rule.start or rule.end else ""
-        return _result(rule, I, f"no basket returns of {names} over the same window{window} are known.")
+        return _result(rule, N, f"no basket returns of {names} over the same window{window} are known.")
     pick = pairs.sort_values(["as_of_a", "_start"], ascending=[False, True], kind="mergesort").iloc[0]
     ra, rb = float(pick["value_a"]), float(pick["value_b"])
 
@@ -611,9 +644,11 @@ def _chain_return(rule: ChainReturnRule, data: _Data) -> RuleResult:
     evidence = [ev("_a", "a"), ev("_b", "b")]
     holds = ra > rb if rule.expect == "a_above_b" else rb > ra
     window = f"from {pick['_start']} to {_day(pick['as_of_a'])}"
+    publishers = "; ".join(dict.fromkeys(e.publisher for e in evidence))
+    higher, lower = (rule.a, rule.b) if rule.expect == "a_above_b" else (rule.b, rule.a)
     text = (
-        f"{subject_name(rule.a)} {pct(ra)} vs {subject_name(rule.b)} {pct(rb)} {window} "
-        f"({evidence[0].publisher}): {rule.expect.replace('_', ' ')} {'holds' if holds else 'does not hold'}"
+        f"{subject_name(rule.a)} {pct(ra)} vs {subject_name(rule.b)} {pct(rb)} {window} ({publishers}): "
+        f"{subject_name(higher)} {'did' if holds else 'did not do'} better than {subject_name(lower)}"
     )
     figures = {"return_a": ra, "return_b": rb}
     verdict = S if holds else C
@@ -637,13 +672,11 @@ def _market_snapshot(metric: str, basis: str, at: date | str, within_days: int, 
     """One row per entity (its products summed) of a metric on one basis, nearest to ``at``."""
     import pandas as pd
 
-    from ..frame import resolve
-
     rows = data.metric_rows(metric)
     rows = rows[(rows["_basis"] == basis) & rows["kind"].isin(("official", "reported", "estimate"))]
+    rows = rows.drop(columns=["_product", "_basis"])
     if rows.empty:
         return rows
-    rows = resolve(rows.drop(columns=["_product", "_basis"]))
     day = rows["as_of"].max() if at == "latest" else pd.Timestamp(at)
     near = rows[(rows["as_of"] - day).abs() <= pd.Timedelta(days=within_days)]
     if near.empty:
@@ -657,15 +690,23 @@ def _concentration(rule: ConcentrationRule, data: _Data) -> RuleResult:
     snap = _market_snapshot(rule.metric, rule.market, rule.at, rule.within_days, data)
     if snap.empty:
         where = "" if rule.at == "latest" else f" within {rule.within_days} days of {rule.at}"
-        return _result(rule, I, f"no {metric_name(rule.metric)} observations of the {rule.market} market{where}.")
+        return _result(rule, N, f"no {metric_name(rule.metric)} observations of the {rule.market} market{where}.")
     by_entity = snap.groupby("entity", sort=False)["value"].sum().sort_values(ascending=False)
-    h = maths.hhi(by_entity.to_numpy())
-    band = maths.hhi_band(h)
-    vendors = int((by_entity >= rule.min_share).sum())
+    evidence = [_evidence(row, "share") for _, row in snap.iterrows()]
     covered = float(by_entity.sum())
-    low_hhi = h <= rule.max_hhi
-    many = vendors >= rule.min_vendors
-    passed = (low_hhi, many) if rule.expect == "competitive" else (not low_hhi, not many)
+    if covered < rule.min_coverage:
+        text = (
+            f"the {rule.market} shares known cover only {human(covered, 'fraction')} of the market "
+            f"(at least {human(rule.min_coverage, 'fraction')} needed to judge concentration)."
+        )
+        return _result(rule, N, text, evidence, covered=covered)
+    conc = maths.concentration(by_entity.to_numpy())
+    h, band, top_share = conc.points, conc.band, conc.top_share
+    vendors = int((by_entity >= rule.min_share).sum())
+    checks = [h <= rule.max_hhi, vendors >= rule.min_vendors]
+    if rule.max_top_share is not None:
+        checks.append(top_share <= rule.max_top_share)
+    passed = checks if rule.expect == "competitive" else [not c for c in checks]
     verdict = S if all(passed) else C if not any(passed) else M
     top = ", ".join(f"{subject_name(e)} {human(v, 'fraction')}" for e, v in by_entity.head(4).items())
     text = (
@@ -674,26 +715,30 @@ def _concentration(rule: ConcentrationRule, data: _Data) -> RuleResult:
         f"({band}, over the {human(covered, 'fraction')} of the market these shares cover), "
         f"{vendors} vendor(s) with at least {human(rule.min_share, 'fraction')}."
     )
-    evidence = [_evidence(row, "share") for _, row in snap.iterrows()]
-    return _result(rule, verdict, text, evidence, hhi=h, vendors=vendors, covered=covered)
+    return _result(rule, verdict, text, evidence, hhi=h, vendors=vendors, covered=covered, top_share=top_share)
 
 
 def _rank(rule: RankRule, data: _Data) -> RuleResult:
     basis = rule.subject.basis or ""
     snap = _market_snapshot(rule.subject.metric, basis, rule.at, rule.within_days, data)
     if snap.empty:
-        return _result(rule, I, _missing(rule.subject, data, "ranked observations"))
+        return _result(rule, N, _missing(rule.subject, data, "ranked observations"))
     by_entity = snap.groupby("entity", sort=False)["value"].sum()
     if rule.subject.entity not in by_entity.index:
-        return _result(rule, I, f"{subject_name(rule.subject.entity)} has no {metric_name(rule.subject.metric)} "
-                                f"observation among the {len(by_entity)} ranked.")
+        return _result(
+            rule,
+            N,
+            f"{subject_name(rule.subject.entity)} has no {metric_name(rule.subject.metric)} "
+            f"observation among the {len(by_entity)} ranked.",
+        )
     ordered = by_entity.sort_values(ascending=not _higher_is_better(rule.subject.metric))
     rank = int(list(ordered.index).index(rule.subject.entity)) + 1
     holds = _OPS[rule.op](rank, rule.value)
     unit = str(snap["unit"].iloc[0])
     top = ", ".join(f"{subject_name(e)} {human(v, unit)}" for e, v in ordered.head(4).items())
     text = (
-        f"{subject_name(rule.subject.entity)} ranks #{rank} of {len(ordered)} by {_name(rule.subject)} "
+        f"{subject_name(rule.subject.entity)} ranks #{rank} of {len(ordered)} by "
+        f"{metric_name(rule.subject.metric)} ({basis or 'no basis'}) "
         f"({top}): {'' if holds else 'not '}rank {rule.op} {rule.value}."
     )
     evidence = [_evidence(row, "ranked") for _, row in snap.iterrows()]
@@ -705,7 +750,7 @@ def _news_signal(rule: NewsSignalRule, data: _Data) -> RuleResult:
         f"news triage data is missing: corevar holds no triaged news items yet, so how much of the news about "
         f"{rule.topic} is noise versus core-variable news cannot be measured."
     )
-    return _result(rule, I, text)
+    return _result(rule, N, text)
 
 
 def _nested(rule: AllRule | AnyRule, data: _Data) -> RuleResult:
@@ -754,9 +799,9 @@ def _summary(children: Sequence[RuleResult], verdict: Verdict, how: str) -> str:
         parts.append(f"{counts[C]} contradict{'s' if counts[C] == 1 else ''} it")
     if counts[M]:
         parts.append(f"{counts[M]} {'is' if counts[M] == 1 else 'are'} mixed")
-    if counts[I]:
-        parts.append(f"{counts[I]} lack{'s' if counts[I] == 1 else ''} data")
-    lead = {S: "Supported", C: "Contradicted", M: "Mixed", I: "Insufficient data"}[verdict]
+    if counts[N]:
+        parts.append(f"{counts[N]} lack{'s' if counts[N] == 1 else ''} data")
+    lead = {S: "Supported", C: "Contradicted", M: "Mixed", N: "Insufficient data"}[verdict]
     key = next((c for c in children if c.verdict is verdict), children[0])
     joiner = " (any one suffices)" if how == "any" else ""
     return f"{lead}{joiner}: {', '.join(parts)}. {key.explanation}"
@@ -794,8 +839,9 @@ def evaluate(
                 rebuts=tuple(thesis.rebuts),
             )
         )
-    return CheckResult(theses=tuple(results), as_of=day, dataset_version=dataset_version, data_through=data.data_through)
-
+    return CheckResult(
+        theses=tuple(results), as_of=day, dataset_version=dataset_version, data_through=data.data_through
+    )
 
 
 def evaluate_files(

@@ -12,6 +12,7 @@ _SHORT_METRICS = {
     "monthly_active_users": "MAU",
     "daily_active_users": "DAU",
     "arr": "ARR",
+    "dau_mau_ratio": "DAU/MAU",
 }
 
 
@@ -48,7 +49,8 @@ def pct(value: float, signed: bool = True) -> str:
     """0.146 -> "+14.6%"."""
     if value is None or not math.isfinite(value):
         return "n/a"
-    return f"{value * 100:+.3g}%" if signed else f"{value * 100:.3g}%"
+    spec = ",.0f" if abs(value) >= 10 else ".3g"
+    return f"{value * 100:+{spec}}%" if signed else f"{value * 100:{spec}}%"
 
 
 def points(value: float) -> str:
@@ -76,7 +78,7 @@ def metric_name(metric: str) -> str:
 
 
 def subject_name(entity: str, product: str | None = None, metric: str | None = None, basis: str | None = None) -> str:
-    """"ChatGPT WAU", "OpenAI revenue (fy2025)", "Anthropic market share (enterprise_llm_api_spend)"."""
+    """ "ChatGPT WAU", "OpenAI revenue (fy2025)", "Anthropic market share (enterprise_llm_api_spend)"."""
     names = _names()
     who = names.get(product, product) if product and product != "*" else names.get(entity, entity)
     parts = [who]

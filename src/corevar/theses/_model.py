@@ -252,6 +252,8 @@ class ConcentrationRule(_Rule):
     max_hhi: float = Field(default=1800, gt=0, description="DOJ/FTC 2023: above 1800 is highly concentrated")
     min_share: float = Field(default=0.10, gt=0, le=1)
     min_vendors: int = Field(default=2, ge=1)
+    max_top_share: float | None = Field(default=None, gt=0, le=1, description="largest share allowed, if given")
+    min_coverage: float = Field(default=0.5, ge=0, le=1, description="shares must cover this much of the market")
 
 
 class RankRule(_Rule):

@@ -221,7 +221,7 @@ def _problem_from_error(name: str, root: yaml.Node, err: Any) -> Problem:
         message = f'expected a date (YYYY-MM-DD) or "latest"; got {_got(value)}.'
     elif kind == "union_tag_invalid":
         tags = ", ".join(RULE_KINDS)
-        message = f'expected one of {tags}; got {_got(ctx.get("tag"))}.'
+        message = f"expected one of {tags}; got {_got(ctx.get('tag'))}."
         where, field = "rule", "kind"
     elif kind == "union_tag_not_found":
         message = f"missing; every rule needs a kind, one of {', '.join(RULE_KINDS)}."

@@ -79,16 +79,15 @@ def table(result: CheckResult) -> Any:
         if sources:
             lines.append("[dim]sources: " + escape(", ".join(sources)) + "[/dim]")
         style = _STYLE[thesis.verdict]
-        grid.add_row(
-            escape(thesis.id), thesis.stance, f"[{style}]{_LABEL[thesis.verdict]}[/{style}]", "\n".join(lines)
-        )
+        grid.add_row(escape(thesis.id), thesis.stance, f"[{style}]{_LABEL[thesis.verdict]}[/{style}]", "\n".join(lines))
     return grid
 
 
 def _rule_lines(rule: RuleResult, depth: int, escape: Any) -> list[str]:
     style = _STYLE[rule.verdict]
     pad = "  " * depth
-    lines = [f"{pad}[{style}]{_LABEL[rule.verdict]}[/{style}]: {escape(rule.explanation if not rule.children else rule.label)}"]
+    text = rule.label if rule.children else rule.explanation
+    lines = [f"{pad}[{style}]{_LABEL[rule.verdict]}[/{style}]: {escape(text)}"]
     for child in rule.children:
         lines.extend(_rule_lines(child, depth + 1, escape))
     return lines
@@ -124,7 +123,11 @@ def _markdown(result: CheckResult) -> str:
                 out.append(f"- {_md(e.describe())} — {e.kind}, {_md_link(e.publisher, e.source_url)}")
         source = t.source
         cites = "; ".join(source.get("cites", []))
-        out += ["", f"Source: {_md_link(source.get('title', ''), source.get('url', ''))}" + (f" (cites {_md(cites)})" if cites else "")]
+        out += [
+            "",
+            f"Source: {_md_link(source.get('title', ''), source.get('url', ''))}"
+            + (f" (cites {_md(cites)})" if cites else ""),
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -85,7 +85,9 @@ class RuleResult:
             "label": self.label,
             "verdict": self.verdict.value,
             "explanation": self.explanation,
-            "figures": {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in self.figures.items()},
+            "figures": {
+                k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in self.figures.items()
+            },
             "evidence": [e.to_dict() for e in self.evidence],
             "rules": [c.to_dict() for c in self.children],
         }

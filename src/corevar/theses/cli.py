@@ -41,8 +41,9 @@ def check_command(
     ] = None,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database file (default: $COREVAR_DB, else the user's data directory).",
-                     show_default=False),
+        typer.Option(
+            "--db", help="Database file (default: $COREVAR_DB, else the user's data directory).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Judge theses against the data: supported, contradicted, mixed or insufficient data, with the evidence.

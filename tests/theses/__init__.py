@@ -1,0 +1,1 @@
+"""Tests of the thesis engine (SYNTHETIC inputs, plus one run on the bundled data)."""
