@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import row, write_csv
 
 from corevar.errors import IngestError
 from corevar.ingest import ingest
 from corevar.store import Store
-from tests.conftest import row, write_csv
 
 
 def snapshot(store: Store) -> tuple[int, str]:
@@ -171,7 +171,7 @@ def test_json_array_lines(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "obs.json"
     records = [{k: v for k, v in row().items() if v}, {k: v for k, v in row(value="abc").items() if v}]
     path.write_text(json.dumps(records, indent=2), encoding="utf-8")
-    error = assert_rejected(store, [path], f'field "value": value "abc" is not a number')
+    error = assert_rejected(store, [path], 'field "value": value "abc" is not a number')
     assert error.problems[0].line == 2 + len(records[0]) + 2  # the line where the second object opens
     records[1]["value"] = 5e8
     path.write_text(json.dumps({"observations": records}), encoding="utf-8")

@@ -26,7 +26,16 @@ _LAZY = {
     "open": "api",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "Corevar",
+    "CorevarError",
+    "IngestError",
+    "Store",
+    "StoreError",
+    "UnknownNameError",
+    "__version__",
+    "open",
+]
 
 
 def __getattr__(name: str) -> Any:

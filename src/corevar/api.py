@@ -136,6 +136,6 @@ class Corevar:
                 raise UnknownNameError(f'unknown product "{product}"; run `corevar entities` for the list')
 
 
-def open(db: str | Path | None = None) -> Corevar:  # noqa: A001 - mirrors sqlite3.connect / duckdb.connect naming
+def open(db: str | Path | None = None) -> Corevar:
     """Open the corevar store at ``db`` (default: ``$COREVAR_DB`` or the user's data directory)."""
     return Corevar(db)

@@ -495,7 +495,7 @@ def ingest(
             path = Path(raw)
             for arrow_batch in _batches(path, problems, batch_rows):
                 if parse_human:
-                    arrow_batch = _humanise(arrow_batch, str(path), problems)  # noqa: PLW2901
+                    arrow_batch = _humanise(arrow_batch, str(path), problems)
                 for line, errs in con.execute(check_sql).fetchall():
                     for err in errs:
                         problems.add(Problem(str(path), int(line), err["field"], err["msg"]))
