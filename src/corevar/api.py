@@ -44,7 +44,7 @@ class Corevar:
 
     def frame(self, known_on: date | str | None = None) -> pd.DataFrame:
         """Every live observation (conflicts included), optionally as known on a date."""
-        return fr.known_on(self.store.frame(), known_on)
+        return self.store.frame(known_on=known_on)
 
     def ingest(self, paths: Sequence[str | Path], *, parse_human: bool = False) -> IngestResult:
         """Validate and append observation files all-or-nothing (see :func:`corevar.ingest.ingest`)."""
@@ -83,12 +83,7 @@ class Corevar:
         ``include_superseded`` every conflicting report is listed too.
         """
         self._known(entity=entity, metric=metric, product=product)
-        data = self.frame(known_on)
-        rows = data[data["entity"] == entity]
-        if metric is not None:
-            rows = rows[rows["metric"] == metric]
-        if product is not None:
-            rows = rows[rows["product"].fillna("") == product]
+        rows = self.store.frame(entity=entity, metric=metric, product=product, known_on=known_on)
         chosen = set(fr.resolve(rows)["id"])
         rows = rows.assign(shown=rows["id"].isin(chosen))
         if not include_superseded:

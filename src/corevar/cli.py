@@ -111,7 +111,8 @@ def metrics(fmt: FormatOption = Format.table) -> None:
     """
     with _open() as cv:
         frame = cv.metrics()
-    frame["basis"] = frame["basis"].map(lambda b: ", ".join(b) if b is not None and len(b) else "")
+    frame["basis"] = frame["basis"].map(lambda b: ", ".join(b) if isinstance(b, (list, tuple)) or hasattr(b, "tolist")
+                                        else "")
     _emit(frame, fmt, title="corevar metrics", units=False)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -234,14 +235,34 @@ class Store:
         ).fetchone()
         return str(row[0])[:12] if row else ""
 
-    def frame(self) -> pd.DataFrame:
-        """Every live observation (conflicts included) with the columns of :mod:`corevar.frame`."""
+    def frame(
+        self,
+        *,
+        entity: str | None = None,
+        metric: str | None = None,
+        product: str | None = None,
+        known_on: date | str | None = None,
+    ) -> pd.DataFrame:
+        """Live observations (conflicts included) with the columns of :mod:`corevar.frame`.
+
+        Filters run in DuckDB (parameterised), so asking for one series never loads the whole ledger.
+        """
         cols = ", ".join(
             f"CAST({c} AS TIMESTAMP) AS {c}" if c in ("as_of", "published") else c for c in OBSERVATION_COLUMNS
         )
+        where = ["id NOT IN (SELECT id FROM retractions)"]
+        params: list[object] = []
+        for column, wanted in (("entity", entity), ("metric", metric), ("coalesce(product, '')", product)):
+            if wanted is not None:
+                where.append(f"{column} = ?")
+                params.append(wanted)
+        if known_on is not None:
+            where.append("published <= CAST(? AS DATE)")
+            params.append(str(known_on))
         return self.con.execute(
-            f"SELECT {cols} FROM observations WHERE id NOT IN (SELECT id FROM retractions) "
-            "ORDER BY entity, product NULLS FIRST, metric, as_of, published, id"
+            f"SELECT {cols} FROM observations WHERE {' AND '.join(where)} "
+            "ORDER BY entity, product NULLS FIRST, metric, as_of, published, id",
+            params,
         ).df()
 
     def table(self, name: str) -> pd.DataFrame:

@@ -169,3 +169,18 @@ def test_default_theses_cover_every_claim_of_the_seed() -> None:
     assert {t.stance.value for t in theses if t.id.startswith("B")} == {"bear"}
     assert {t.stance.value for t in theses if t.id.startswith("R")} == {"rebuttal"}
     assert load_theses(None) == theses
+
+
+def test_every_rule_kind_is_documented_with_an_example() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "theses.md").read_text(encoding="utf-8")
+    for kind in RULE_KINDS:
+        assert f"kind: {kind}" in docs, f"docs/theses.md has no example of rule kind {kind!r}"
+
+
+def test_documented_error_example_matches_the_real_message() -> None:
+    text = HEAD + "      - kind: treshold\n"
+    with pytest.raises(ThesisFileError) as info:
+        parse_theses(text, name="theses.yaml")
+    docs = (Path(__file__).parents[2] / "docs" / "theses.md").read_text(encoding="utf-8")
+    first = str(info.value).splitlines()[0].replace("theses.yaml:8", "theses.yaml:14")
+    assert first in docs

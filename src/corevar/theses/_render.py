@@ -93,7 +93,8 @@ def _rule_lines(rule: RuleResult, depth: int, escape: Any) -> list[str]:
     return lines
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|!])")
+# Markdown metacharacters; "(" and "!" are harmless once "[" and "]" are escaped.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def _md(text: str) -> str:
