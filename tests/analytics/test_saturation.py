@@ -116,14 +116,15 @@ def test_exponential_growth_has_no_ceiling():
     st.floats(1.5, 3.0),  # rate per year
     st.floats(1.5, 2.5),  # midpoint, years after the first observation
     st.integers(12, 24),  # observations
-    st.integers(0, 3),  # noise seed: four fixed noise streams, checked offline over 2,000 examples each
+    st.floats(0.002, 0.01),  # noise amplitude
 )
-def test_logistic_ceiling_is_inside_the_bootstrap_interval(K, r, t0, n, seed):
-    # Observed from 0 to 6 years, well past the midpoint, with 1 % multiplicative noise. Coverage is a
-    # probability, so the noise is not left for Hypothesis to search: a 99 % interval misses on about one
-    # noise draw in 200, and an unrestricted seed lets Hypothesis find that draw. The shape varies freely.
-    d, v = synthetic("logistic", K, r, t0, np.linspace(0, 6, n), noise=0.01, seed=seed)
-    got = ceiling_interval(d, v, n_boot=200, level=0.99, seed=seed)
+def test_logistic_ceiling_is_inside_the_bootstrap_interval(K, r, t0, n, noise):
+    # Observed from 0 to 6 years, well past the midpoint, with small noise that alternates +/- (zero mean, no
+    # drift). Why not random noise: coverage is a probability, and Hypothesis would go looking for the one
+    # draw in a hundred that a 99 % interval misses. Random noise is the job of the coverage-rate test above.
+    d, v = synthetic("logistic", K, r, t0, np.linspace(0, 6, n))
+    v = v * (1.0 + noise * np.resize([1.0, -1.0], n))
+    got = ceiling_interval(d, v, n_boot=200, level=0.99, seed=0)
     assert got.low <= K <= got.high
 
 

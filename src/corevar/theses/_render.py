@@ -114,7 +114,9 @@ def _markdown(result: CheckResult) -> str:
     for t in result.theses:
         out.append(f"| {_md(t.id)} | {t.stance} | **{_LABEL[t.verdict]}** | {_md(t.text)} |")
     for t in result.theses:
-        out += ["", f"## {_md(t.id)}: {_LABEL[t.verdict]}", "", f"> {_md(t.text)}", "", _md(t.explanation), ""]
+        out += ["", f"## {_md(t.id)}: {_LABEL[t.verdict]}", "", f"> {_md(t.text)}", ""]
+        if len(t.rules) > 1:  # a single rule's line already says it all
+            out += [_md(t.explanation), ""]
         for rule in t.rules:
             out.extend(_md_rule(rule, 0))
         evidence = t.evidence()

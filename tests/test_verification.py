@@ -1,0 +1,83 @@
+"""Checks on the verification log: every record points at a real observation and uses an allowed outcome."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+DATASET = Path(__file__).resolve().parents[1] / "src" / "corevar" / "dataset"
+OBS_DIR = DATASET / "observations"
+VERIFICATION = DATASET / "verification.csv"
+COLUMNS = [
+    "file",
+    "entity",
+    "product",
+    "metric",
+    "basis",
+    "as_of",
+    "value",
+    "kind",
+    "outcome",
+    "checked_url",
+    "checked_on",
+    "comment",
+]
+KEY = ("entity", "product", "metric", "basis", "as_of", "value", "kind")
+OUTCOMES = {"verified", "corrected", "dropped", "other_source"}
+
+
+def _read(path: Path) -> tuple[list[str] | None, list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return reader.fieldnames, list(reader)
+
+
+def _key(row: dict[str, str]) -> tuple[str, ...]:
+    # values compared as numbers so 5 and 5.0 match
+    return tuple(str(float(row[k])) if k == "value" else row[k] for k in KEY)
+
+
+HEADER, RECORDS = _read(VERIFICATION)
+OBSERVATIONS = {path.name: Counter(_key(r) for r in _read(path)[1]) for path in sorted(OBS_DIR.glob("*.csv"))}
+
+
+def test_header_and_not_empty() -> None:
+    assert HEADER == COLUMNS
+    assert RECORDS
+
+
+def test_outcomes_allowed() -> None:
+    bad = [(i, r["outcome"]) for i, r in enumerate(RECORDS, start=2) if r["outcome"] not in OUTCOMES]
+    assert not bad, bad
+
+
+def test_checked_url_and_date() -> None:
+    for line, r in enumerate(RECORDS, start=2):
+        parsed = urlparse(r["checked_url"])
+        assert parsed.scheme in ("http", "https") and parsed.netloc, f"line {line}: {r['checked_url']!r}"
+        assert " " not in r["checked_url"], f"line {line}"
+        date.fromisoformat(r["checked_on"])
+        assert r["comment"].strip(), f"line {line}: empty comment"
+
+
+def test_records_point_at_observations() -> None:
+    missing = []
+    for line, r in enumerate(RECORDS, start=2):
+        assert r["file"] in OBSERVATIONS, f"line {line}: unknown file {r['file']!r}"
+        present = _key(r) in OBSERVATIONS[r["file"]]
+        if r["outcome"] == "dropped":
+            if present:
+                missing.append(f"line {line}: dropped row still in {r['file']}")
+        elif not present:
+            missing.append(f"line {line}: no observation {r['file']} {_key(r)}")
+    assert not missing, "\n".join(missing[:30])
+
+
+def test_no_more_records_than_rows() -> None:
+    # two observations may share the key (same figure, different publication date), so compare counts
+    counts = Counter((r["file"], _key(r)) for r in RECORDS if r["outcome"] != "dropped")
+    over = [(f, k) for (f, k), n in counts.items() if n > OBSERVATIONS[f][k]]
+    assert not over, over[:10]
