@@ -115,3 +115,10 @@ def test_units_human_parser() -> None:
     assert format_value(8e8, "users") == "800M"
     assert format_value(1.3e10, "usd_per_year") == "$13.0B/yr"
     assert format_value(0.125, "fraction") == "12.5%"
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback is not None]
+    missing = [name for name in names if f"corevar {name.removesuffix('_command')}" not in readme]
+    assert not missing, f"commands missing from README.md: {missing}"

@@ -52,6 +52,18 @@ def main(db: DbOption = None) -> None:
     _State.db = db or os.environ.get("COREVAR_DB")
 
 
+def _register_commands() -> None:
+    """`check` and `report` live beside the code they drive; their modules import only Typer at load time."""
+    from .report.cli import report_command
+    from .theses.cli import check_command
+
+    app.command("check")(check_command)
+    app.command("report")(report_command)
+
+
+_register_commands()
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``Error: message`` on stderr and exit with ``code``."""
     typer.echo(f"Error: {message}", err=True)
@@ -262,22 +274,3 @@ def _check_date(text: str | None, option: str) -> None:
         date.fromisoformat(text)
     except ValueError:
         fail(f'{option} "{text}" is not a date; expected YYYY-MM-DD', 2)
-
-
-def _register_optional_commands() -> None:
-    """Commands whose modules are written in their own packages (thesis engine, report)."""
-    try:
-        from .theses.cli import check_command
-    except ImportError:  # pragma: no cover - during development of the package only
-        pass
-    else:
-        app.command("check")(check_command)
-    try:
-        from .report.cli import report_command
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        app.command("report")(report_command)
-
-
-_register_optional_commands()

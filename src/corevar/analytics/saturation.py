@@ -155,11 +155,12 @@ def _levenberg_marquardt(
     """
     k = Y.shape[0]
     P = np.clip(P0, _LOWER, _UPPER).astype(float)
-    f, J = _curve(model, tau, P)
-    assert J is not None
-    J = np.ascontiguousarray(J)
-    R = Y - f
-    sse = np.sum(W * R * R, axis=1)
+    with np.errstate(all="ignore"):
+        f, J = _curve(model, tau, P)
+        assert J is not None
+        J = np.ascontiguousarray(J)
+        R = Y - f
+        sse = np.sum(W * R * R, axis=1)
     lam = np.full(k, 1e-3)
     active = np.isfinite(sse)
     converged = np.zeros(k, dtype=bool)

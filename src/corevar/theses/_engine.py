@@ -804,7 +804,8 @@ def _summary(children: Sequence[RuleResult], verdict: Verdict, how: str) -> str:
     lead = {S: "Supported", C: "Contradicted", M: "Mixed", N: "Insufficient data"}[verdict]
     key = next((c for c in children if c.verdict is verdict), children[0])
     joiner = " (any one suffices)" if how == "any" else ""
-    return f"{lead}{joiner}: {', '.join(parts)}. {key.explanation}"
+    detail = key.label if key.children else key.explanation
+    return f"{lead}{joiner}: {', '.join(parts)}. {detail[:1].upper()}{detail[1:]}"
 
 
 # -- the entry point -------------------------------------------------------------------------------------------
