@@ -15,12 +15,11 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import write_synthetic  # noqa: E402
+from benchmarks.synthetic import write_synthetic
 
 COREVAR_INGEST = """
 import json, resource, sys, time
@@ -53,7 +52,9 @@ from corevar.store import Store
 cv = Corevar.__new__(Corevar); cv.store = Store(sys.argv[1], load_bundled=False)
 times = []
 for _ in range(5):
-    t = time.perf_counter(); rows = cv.show("openai", "weekly_active_users", product="chatgpt"); times.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    rows = cv.show("openai", "weekly_active_users", product="chatgpt")
+    times.append(time.perf_counter() - t)
 print(json.dumps({"seconds": sorted(times)[2], "rows": len(rows)}))
 """
 
