@@ -92,6 +92,7 @@ def test_cagr_table(values, years, expected):
         (D3[:2][::-1], [1600.0, 100.0], 1.0),  # order of the input does not matter
         (D3, [100.0, NAN, 1600.0 * 16.0], 1.0),  # missing values are skipped
         (D3[:2], [1600.0, 100.0], -0.5),
+        (D3[:2], [100.0, 0.0], -1.0),  # growth to zero is -100 %
         (D3, [100.0, 5.0, 100.0], 0.0),  # endpoints only
         (D3[:1], [100.0], NAN),
         (days("2024-01-01", [0, 0]), [100.0, 200.0], NAN),  # same day: no span
@@ -213,9 +214,7 @@ def test_trailing_growth_of_one_point_is_nan():
     ],
 )
 def test_summary_direction(values, direction):
-    frame = pd.DataFrame(
-        {"as_of": pd.to_datetime(D3[: len(values)]), "value": values, "entity": "synthetic"}
-    )
+    frame = pd.DataFrame({"as_of": pd.to_datetime(D3[: len(values)]), "value": values, "entity": "synthetic"})
     got = growth.summary(frame)
     assert got.direction == direction
     assert got.latest_value == values[-1]
@@ -293,7 +292,8 @@ def test_inputs_are_not_mutated():
     [
         (lambda: cagr([100.0, 200.0], 0.0), "years must be > 0"),
         (lambda: cagr([-1.0, 2.0], 1.0), "values must start with a positive value"),
-        (lambda: cagr_between(D3[:2], [0.0, 1.0]), "values must be > 0 at the first and last observation"),
+        (lambda: cagr_between(D3[:2], [0.0, 1.0]), "values must be > 0 at the first observation and >= 0 at the last"),
+        (lambda: cagr_between(D3[:2], [1.0, -1.0]), "got first=np.float64\\(1.0\\), last=np.float64\\(-1.0\\)"),
         (lambda: cagr_between(D3, [1.0, 2.0]), "values must have one entry per date"),
         (lambda: cagr_between(["2020-01-01", "not a date"], [1.0, 2.0]), "dates must be dates"),
         (lambda: period_growth(5.0), "values must be a 1-D series"),

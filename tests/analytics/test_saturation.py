@@ -29,10 +29,8 @@ def synthetic(model: str, K: float, r: float, t0: float, years: np.ndarray, nois
     """SYNTHETIC S-curve observed at ``years`` after 2020-01-01, with multiplicative noise."""
     d = START + np.round(years * 365.25).astype(int)
     t = (d - START).astype(float) / 365.25
-    if model == "logistic":
-        v = K / (1.0 + np.exp(-r * (t - t0)))
-    else:
-        v = K * np.exp(-np.exp(-r * (t - t0)))
+    z = -r * (t - t0)
+    v = K / (1.0 + np.exp(z)) if model == "logistic" else K * np.exp(-np.exp(z))
     rng = np.random.default_rng(seed)
     return d, v * (1.0 + noise * rng.standard_normal(v.size))
 
@@ -64,8 +62,10 @@ def test_fit_needs_four_points():
 @pytest.mark.parametrize("model", ["logistic", "gompertz"])
 def test_vectorised_fits_agree_with_curve_fit(model):
     years = np.linspace(0, 5, 25)
-    rows = [synthetic(model, K, r, t0, years, noise=0.01, seed=i)[1]
-            for i, (K, r, t0) in enumerate([(1e3, 1.0, 2.5), (5e7, 2.0, 1.5), (2.0, 3.0, 3.0)])]
+    rows = [
+        synthetic(model, K, r, t0, years, noise=0.01, seed=i)[1]
+        for i, (K, r, t0) in enumerate([(1e3, 1.0, 2.5), (5e7, 2.0, 1.5), (2.0, 3.0, 3.0)])
+    ]
     d = synthetic(model, 1, 1, 1, years)[0]
     many = saturation_fits(d, np.vstack(rows), model=model)
     assert many.converged.all()

@@ -47,7 +47,7 @@ def test_target_gap_says_when_it_falls_back_to_the_latest_observation():
 @pytest.mark.parametrize(
     ("due", "target", "base_date", "rate", "base", "achieved"),
     [
-        ("2024-01-01", 1600.0, None, 1.0, "2020-01-01", 10 ** 0.25 - 1),  # x16 in four years needed
+        ("2024-01-01", 1600.0, None, 1.0, "2020-01-01", 10**0.25 - 1),  # x16 in four years needed
         ("2028-01-01", 100.0 * 2**8, "2020-06-01", 1.0, "2020-01-01", 100 ** (1 / 8) - 1),  # x100 in 8 yrs
         ("2030-01-01", 1.0, "2019-01-01", math.nan, None, math.nan),  # no observation before the base date
     ],
@@ -63,7 +63,7 @@ def test_required_growth_defaults_to_the_latest_observation_before_due():
     got = required_growth(DATES, VALUES, "2032-01-01", 1_000_000.0)
     assert str(got.base_date) == "2028-01-01"
     assert got.years == pytest.approx(4.0)
-    assert got.rate == pytest.approx(100 ** 0.25 - 1)
+    assert got.rate == pytest.approx(100**0.25 - 1)
     assert math.isnan(got.achieved)  # the actual on 2032-01-01 is unknown
 
 
@@ -107,7 +107,7 @@ def test_summary_of_a_frame():
     frame = pd.DataFrame({"as_of": pd.to_datetime(DATES), "value": VALUES})
     got = targets.summary(frame, "2024-01-01", 1200.0, base_date="2020-01-01")
     assert got.gap.basis == "interpolated"
-    assert got.required.rate == pytest.approx(12 ** 0.25 - 1)
+    assert got.required.rate == pytest.approx(12**0.25 - 1)
     assert got.reach.basis == "observed"
 
 

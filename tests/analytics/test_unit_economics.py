@@ -46,8 +46,10 @@ def test_ratios_are_elementwise():
 
 def test_aligned_ratio_interpolates_the_denominator_and_never_extrapolates():
     revenue = pd.DataFrame(
-        {"as_of": pd.to_datetime(["2023-06-01", "2024-01-01", "2025-01-01", "2026-06-01"]),
-         "value": [1.0, 2.0, 4.0, 8.0]}
+        {
+            "as_of": pd.to_datetime(["2023-06-01", "2024-01-01", "2025-01-01", "2026-06-01"]),
+            "value": [1.0, 2.0, 4.0, 8.0],
+        }
     )
     users = pd.DataFrame({"as_of": pd.to_datetime(["2024-01-01", "2026-01-01"]), "value": [100.0, 400.0]})
     got = aligned_ratio(revenue, users)

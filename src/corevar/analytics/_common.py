@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -28,6 +29,18 @@ NAN = float("nan")
 
 FloatArray = NDArray[np.float64]
 DayArray = NDArray[np.datetime64]
+
+
+BLOCK_ELEMENTS = 1 << 16
+"""Elements per block when a function walks a (series x points) array: the temporaries of one block stay in
+the CPU cache, which makes row-wise arithmetic several times faster than one pass over a large array."""
+
+
+def row_blocks(rows: int, cols: int) -> Iterator[slice]:
+    """Slices of consecutive rows holding about :data:`BLOCK_ELEMENTS` elements each."""
+    step = max(1, BLOCK_ELEMENTS // max(cols, 1))
+    for lo in range(0, rows, step):
+        yield slice(lo, min(lo + step, rows))
 
 
 def as_days(dates: ArrayLike, name: str = "dates") -> DayArray:

@@ -35,6 +35,7 @@ from corevar.analytics._common import (
     interpolate_points,
     ols_rows,
     require_positive,
+    row_blocks,
     scalar_or_array,
     to_date,
     trailing_rate,
@@ -96,11 +97,14 @@ def period_growth(values: ArrayLike) -> FloatArray:
         lines up with the dates, like ``pandas.Series.pct_change``.
     """
     v = _series_values(values)
-    out = np.full(v.shape, np.nan)
-    prev, cur = v[..., :-1], v[..., 1:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out[..., 1:] = np.where(prev > 0, cur / prev - 1.0, np.nan)
-    return out
+    v2 = np.atleast_2d(v)
+    out = np.empty(v2.shape)
+    out[:, :1] = np.nan
+    for rows in row_blocks(*v2.shape):
+        prev, cur = v2[rows, :-1], v2[rows, 1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[rows, 1:] = np.where(prev > 0, cur / prev - 1.0, np.nan)
+    return out.reshape(v.shape)
 
 
 def annualised_growth(dates: ArrayLike, values: ArrayLike) -> FloatArray:
@@ -126,13 +130,17 @@ def annualised_growth(dates: ArrayLike, values: ArrayLike) -> FloatArray:
     days = _shared_days(dates, v)
     gaps = np.diff(days).astype("timedelta64[D]")
     years = np.where(np.isnat(gaps), np.nan, gaps.astype(float)) / DAYS_PER_YEAR
-    out = np.full(v.shape, np.nan)
-    prev, cur = v[..., :-1], v[..., 1:]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ok = (prev > 0) & (cur > 0) & (years > 0)
-        rate = np.expm1(np.log(np.where(ok, cur / np.where(ok, prev, 1.0), 1.0)) / np.where(years > 0, years, 1))
-        out[..., 1:] = np.where(ok, rate, np.nan)
-    return out
+    inverse_years = np.where(years > 0, 1.0 / np.where(years > 0, years, 1.0), np.nan)
+    v2 = np.atleast_2d(v)
+    out = np.empty(v2.shape)
+    out[:, :1] = np.nan
+    for rows in row_blocks(*v2.shape):
+        prev, cur = v2[rows, :-1], v2[rows, 1:]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ok = (prev > 0) & (cur > 0)
+            ratio = np.where(ok, cur / np.where(ok, prev, 1.0), np.nan)
+            out[rows, 1:] = np.expm1(np.log(ratio) * inverse_years)
+    return out.reshape(v.shape)
 
 
 def cagr(values: ArrayLike, years: float) -> float:
@@ -183,24 +191,33 @@ def cagr_between(dates: ArrayLike, values: ArrayLike) -> float | FloatArray:
     Raises
     ------
     ValueError
-        If the first or last finite value of a series is <= 0 (growth from or to a non-positive level is
-        not a rate).
+        If the first finite value of a series is <= 0 or the last is < 0 (growth from a non-positive level
+        is not a rate; growth to zero is -100 %).
     """
     v = _series_values(values)
     days = _shared_days(dates, v)
     order = np.argsort(days, kind="stable")
-    days, v2 = days[order], np.atleast_2d(v)[:, order]
-    finite = np.isfinite(v2) & ~np.isnat(days)[None, :]
-    n = finite.sum(axis=1)
-    has = n >= 2
-    first = np.argmax(finite, axis=1)
-    last = v2.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1)
-    rows = np.arange(v2.shape[0])
-    v0, v1 = v2[rows, first], v2[rows, last]
-    if np.any(has & ((v0 <= 0) | (v1 <= 0))):
-        bad = np.where(has & ((v0 <= 0) | (v1 <= 0)))[0][0]
+    in_order = bool(np.all(order == np.arange(order.size)))
+    days = days[order]
+    valid_day = ~np.isnat(days)
+    v2 = np.atleast_2d(v)
+    k = v2.shape[0]
+    v0, v1 = np.full(k, np.nan), np.full(k, np.nan)
+    first, last = np.zeros(k, dtype=np.intp), np.zeros(k, dtype=np.intp)
+    has = np.zeros(k, dtype=bool)
+    for rows in row_blocks(*v2.shape):
+        block = v2[rows] if in_order else v2[rows][:, order]
+        finite = np.isfinite(block) & valid_day
+        has[rows] = finite.sum(axis=1) >= 2
+        first[rows] = np.argmax(finite, axis=1)
+        last[rows] = block.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1)
+        idx = np.arange(block.shape[0])
+        v0[rows], v1[rows] = block[idx, first[rows]], block[idx, last[rows]]
+    bad_rows = has & ((v0 <= 0) | (v1 < 0))
+    if np.any(bad_rows):
+        bad = int(np.flatnonzero(bad_rows)[0])
         raise ValueError(
-            "values must be > 0 at the first and last observation for a growth rate; "
+            "values must be > 0 at the first observation and >= 0 at the last for a growth rate; "
             f"got first={v0[bad]!r}, last={v1[bad]!r}" + (f" in row {bad}" if v.ndim == 2 else "")
         )
     span = days[last] - days[first]
@@ -233,10 +250,15 @@ def log_growth(dates: ArrayLike, values: ArrayLike) -> float | FloatArray:
     nat = np.isnat(days)
     base = days[~nat].min() if (~nat).any() else np.datetime64("1970-01-01")
     x = np.where(nat, 0.0, (days - base).astype(float)) / DAYS_PER_YEAR
-    with np.errstate(divide="ignore", invalid="ignore"):
-        y = np.where(nat[None, :], np.nan, np.log(np.atleast_2d(v)))
-    fit = ols_rows(x, y)
-    return float(fit.slope[0]) if v.ndim == 1 else fit.slope
+    v2 = np.atleast_2d(v)
+    slope = np.full(v2.shape[0], np.nan)
+    for rows in row_blocks(*v2.shape):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log(v2[rows])
+        if nat.any():
+            y[:, nat] = np.nan
+        slope[rows] = ols_rows(x, y).slope
+    return float(slope[0]) if v.ndim == 1 else slope
 
 
 def doubling_time(growth: float | ArrayLike) -> float | FloatArray:

@@ -119,6 +119,11 @@ class PriceDecline:
     frontier: bool
 
 
+def _factor(slope: float) -> float:
+    """``exp(-slope)`` without overflowing: prices that fall by e^700 a year are simply ``inf``x cheaper."""
+    return math.exp(-slope) if -slope < 700 else math.inf
+
+
 def _halving_days(slope: float) -> float:
     return DAYS_PER_YEAR * math.log(2.0) / -slope if slope < 0 else (math.inf if slope == 0 else NAN)
 
@@ -157,14 +162,14 @@ def price_decline(dates: ArrayLike, prices: ArrayLike, *, frontier: bool = True,
     years = (days - days[0]).astype(float) / DAYS_PER_YEAR
     fit = ols_rows(years, np.log(p)[None, :])
     b, se, r2 = float(fit.slope[0]), float(fit.slope_stderr[0]), float(fit.r2[0])
-    factor = math.exp(-b)
+    factor = _factor(b)
     halving = _halving_days(b)
     if n >= 3 and math.isfinite(se):
         from scipy.stats import t as student_t
 
         q = float(student_t.ppf(1.0 - (1.0 - lv) / 2.0, n - 2))
         b_lo, b_hi = b - q * se, b + q * se
-        ci = (math.exp(-b_hi), math.exp(-b_lo))
+        ci = (_factor(b_hi), _factor(b_lo))
         # A steeper slope (b_lo) halves faster; a slope at or above zero never halves.
         h_lo = _halving_days(b_lo)
         h_hi = _halving_days(b_hi) if b_hi < 0 else math.inf

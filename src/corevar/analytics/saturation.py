@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from corevar.analytics._common import (
+    BLOCK_ELEMENTS,
     DAYS_PER_YEAR,
     NAN,
     FloatArray,
@@ -107,9 +108,13 @@ def _initial(model: Model, tau: FloatArray, Y: FloatArray) -> FloatArray:
 
     For a trial ceiling ``K`` the logistic becomes ``logit(y / K) = r (tau - t0)`` and the Gompertz
     ``-ln(-ln(y / K)) = r (tau - t0)``, both straight lines fitted by least squares. Rows are normalised so
-    their maximum is 1.
+    their maximum is 1. Long series are thinned to at most 64 evenly spaced points for this step: a start
+    point needs the shape, not every observation.
     """
-    k = Y.shape[0]
+    k, m = Y.shape
+    if m > 64:
+        keep = np.unique(np.linspace(0, m - 1, 64).round().astype(int))
+        tau, Y = tau[keep], Y[:, keep]
     best = np.tile(np.array([2.0, 5.0, 0.5]), (k, 1))
     best_sse = np.full(k, np.inf)
     for K in (1.02, 1.1, 1.3, 1.7, 2.5, 5.0, 20.0):
@@ -186,15 +191,18 @@ def _levenberg_marquardt(
                 delta = np.stack([_safe_solve(Ad[i], g[i]) for i in range(idx.size)])
         Pn = np.clip(P[idx] + delta, _LOWER, _UPPER)
         with np.errstate(all="ignore"):
-            fn, Jn = _curve(model, tau, Pn)
-            assert Jn is not None
+            fn, _ = _curve(model, tau, Pn, jac=False)
             Rn = Y[idx] - fn
             ssen = np.sum(Wa * Rn * Rn, axis=1)
         better = np.isfinite(ssen) & (ssen < sse[idx])
         acc, rej = idx[better], idx[~better]
         gain = (sse[acc] - ssen[better]) / np.maximum(sse[acc], 1e-300)
         P[acc], R[acc], sse[acc] = Pn[better], Rn[better], ssen[better]
-        J[:, acc] = Jn[:, better]
+        if acc.size:
+            with np.errstate(all="ignore"):
+                Jn = _curve(model, tau, P[acc])[1]
+            assert Jn is not None
+            J[:, acc] = Jn
         lam[acc] = np.maximum(lam[acc] / 10.0, 1e-12)
         lam[rej] *= 10.0
         done = np.concatenate([acc[gain < tol], rej[lam[rej] > 1e12], idx[~np.isfinite(sse[idx])]])
@@ -371,14 +379,14 @@ def saturation_fits(
     *,
     model: str = "logistic",
     max_iter: int = 200,
-    chunk: int = 1000,
+    chunk: int | None = None,
 ) -> SaturationFits:
     """Fit the same S-curve to every row of ``values`` (k series sharing ``dates``), vectorised.
 
     Same model, normalisation and bounds as :func:`saturation_fit`, solved by a batched Levenberg–Marquardt
-    in chunks of ``chunk`` rows (memory stays near ``chunk * n * 8 * 12`` bytes). Missing values are given
-    zero weight. ``midpoint_years`` counts from the earliest date. Rows with fewer than 4 finite values or no
-    positive value give ``nan``.
+    in chunks of ``chunk`` rows (default: about 65,000 values per chunk, so the working arrays stay in the CPU
+    cache). Missing values are given zero weight. ``midpoint_years`` counts from the earliest date. Rows with
+    fewer than 4 finite values or no positive value give ``nan``.
     """
     m = _check_model(model)
     v = np.atleast_2d(as_floats(values, "values"))
@@ -387,6 +395,8 @@ def saturation_fits(
     days = as_days(dates, "dates")
     if days.ndim != 1 or days.size != v.shape[1] or np.isnat(days).any():
         raise ValueError(f"dates must be {v.shape[1]} valid dates, one per column of values")
+    if chunk is None:
+        chunk = max(8, BLOCK_ELEMENTS // max(v.shape[1], 1))
     if not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
     years = (days - days.min()).astype(float) / DAYS_PER_YEAR
