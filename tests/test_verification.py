@@ -81,3 +81,24 @@ def test_no_more_records_than_rows() -> None:
     counts = Counter((r["file"], _key(r)) for r in RECORDS if r["outcome"] != "dropped")
     over = [(f, k) for (f, k), n in counts.items() if n > OBSERVATIONS[f][k]]
     assert not over, over[:10]
+
+
+def verification_counts() -> dict[str, dict[str, int]]:
+    """Per observation file: rows now, records per outcome, and rows with no verification record."""
+    table: dict[str, dict[str, int]] = {}
+    for name, keys in OBSERVATIONS.items():
+        records = [r for r in RECORDS if r["file"] == name]
+        live = {k for k in keys if any(_key(r) == k and r["outcome"] != "dropped" for r in records)}
+        counts = Counter(r["outcome"] for r in records)
+        table[name] = {"rows": sum(keys.values()), **{o: counts[o] for o in sorted(OUTCOMES)},
+                       "unchecked": sum(n for k, n in keys.items() if k not in live)}
+    return table
+
+
+def test_data_md_states_the_verification_counts() -> None:
+    """DATA.md's verification table must match the files, so the coverage claim stays honest."""
+    text = (DATASET.parents[2] / "DATA.md").read_text(encoding="utf-8")
+    for name, c in verification_counts().items():
+        line = (f"| `{name}` | {c['rows']} | {c['verified']} | {c['other_source']} | {c['corrected']} | "
+                f"{c['dropped']} | {c['unchecked']} |")
+        assert line in text, f"DATA.md is stale for {name}; expected the row: {line}"
