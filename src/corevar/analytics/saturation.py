@@ -537,8 +537,9 @@ def ceiling_interval(
 ) -> CeilingInterval:
     """Bootstrap percentile interval for the fitted ceiling.
 
-    ``method="residual"`` (default): refit ``n_boot`` series ``fitted + e*`` where ``e*`` resamples the
-    centred residuals inflated by ``sqrt(n / (n - 3))``; dates stay fixed, which suits the short series we
+    ``method="residual"`` (default): refit ``n_boot`` series ``fitted * exp(e*)`` where ``e*`` resamples the
+    centred log residuals ``ln(value / fitted)`` inflated by ``sqrt(n / (n - 3))`` — multiplicative, because
+    reported figures are off by a share of their size; dates stay fixed, which suits the short series we
     have. ``method="case"``: resample the observations themselves (as multinomial weights). All replicates are
     fitted in one vectorised pass, started from the point estimate. Seeded, so results are reproducible.
 

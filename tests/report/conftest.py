@@ -1,0 +1,85 @@
+"""Report fixtures: the bundled data in a temporary store, one report rendered per session.
+
+The payload rows of the security tests are SYNTHETIC (publisher "SYNTHETIC ..."), never real figures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from corevar.report import write_report
+from corevar.store import Store
+from corevar.theses import default_theses_path
+
+from ..conftest import row, write_csv
+
+HERE = Path(__file__).parent
+PAYLOAD_SCRIPT = "<script>window.__pwned=1</script>"
+PAYLOAD_IMG = "<img src=x onerror=window.__pwned=2>"
+
+
+def theses_files() -> list[Path] | None:
+    """The shipped default theses; a compact fixture copy only while the defaults are not there."""
+    return None if default_theses_path().exists() else [HERE / "data" / "seed_theses.yaml"]
+
+
+@pytest.fixture(scope="session")
+def report_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "bundled.duckdb"
+    Store(path).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def rendered(report_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """(html path, html text, Report) of the bundled data."""
+    out = tmp_path_factory.mktemp("html")
+    path, report = write_report(out, db=report_db, theses=theses_files())
+    return path, path.read_text(encoding="utf-8"), report
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory: pytest.TempPathFactory):
+    """(html path, html text, Report) of the bundled data plus SYNTHETIC rows carrying HTML/JS payloads."""
+    from corevar.api import open as open_store
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    db = tmp / "hostile.duckdb"
+    rows = [
+        # a WAU point (drawn in a chart: publisher in the hover text) and a price-decline estimate (note shown)
+        row(
+            publisher=f"SYNTHETIC {PAYLOAD_IMG}",
+            title=f"SYNTHETIC {PAYLOAD_SCRIPT}",
+            note=f"SYNTHETIC {PAYLOAD_IMG} {PAYLOAD_SCRIPT}",
+            as_of="2024-02-01",
+            published="2024-02-02",
+            source_url="https://example.org/synthetic?a=1&b=2",
+        ),
+        row(
+            entity="ai_market",
+            product="",
+            metric="inference_price_decline",
+            value="7",
+            unit="multiple_per_year",
+            basis="synthetic_basis",
+            publisher=f"SYNTHETIC {PAYLOAD_SCRIPT}",
+            title=f"SYNTHETIC {PAYLOAD_IMG}",
+            note=f"SYNTHETIC note {PAYLOAD_SCRIPT} {PAYLOAD_IMG}",
+            source_url="https://example.org/synthetic-2",
+        ),
+    ]
+    with open_store(db) as cv:
+        cv.ingest([write_csv(tmp / "payload.csv", rows)])
+    path, report = write_report(tmp / "out", db=db, theses=theses_files())
+    return path, path.read_text(encoding="utf-8"), report
+
+
+def figures(html: str) -> dict:
+    """The chart JSON embedded in the page."""
+    match = re.search(r'<script type="application/json" id="corevar-figures">(.*?)</script>', html, re.S)
+    assert match, "figure JSON not found"
+    return json.loads(match.group(1))

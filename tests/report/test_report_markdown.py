@@ -1,0 +1,39 @@
+"""``--format md``: the same content as tables."""
+
+from __future__ import annotations
+
+from corevar.report import write_report
+from corevar.report.build import CORE_VARIABLES
+from corevar.report.markdown import md, md_link
+
+from .conftest import PAYLOAD_IMG, PAYLOAD_SCRIPT, theses_files
+
+
+def test_report_markdown_has_every_section(report_db, tmp_path):
+    path, report = write_report(tmp_path, fmt="md", db=report_db, theses=theses_files())
+    assert path.name == "corevar-report.md"
+    text = path.read_text(encoding="utf-8")
+    for heading in (
+        "## The claims, judged against the data",
+        "## Scorecard",
+        "## Market structure",
+        "## Inference price decline",
+        "## Compute finance",
+        "## Theses: rules, verdicts and evidence",
+        "## Data freshness",
+        "## Sources",
+    ):
+        assert heading in text
+    for core in CORE_VARIABLES:
+        assert f"## {core.replace('_', ' ').capitalize()}" in text
+    for thesis in report.check.theses:
+        assert f"### {md(thesis.id)} ·" in text
+    assert report.dataset_version in text
+    assert "<script" not in text.lower()
+
+
+def test_report_markdown_escapes_outside_text():
+    assert "<" not in md(PAYLOAD_SCRIPT) and ">" not in md(PAYLOAD_IMG)
+    assert md_link("x", "javascript:alert(1)") == "x"
+    assert md_link("a [b]", "https://example.org/a") == "[a \\[b\\]](<https://example.org/a>)"
+    assert md_link("x", "https://example.org/a b") == "x"
