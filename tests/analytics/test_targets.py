@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -88,9 +89,23 @@ def test_reach_date_table(values, target, day, basis, projection):
 
 
 def test_reach_date_labels_the_projection():
-    got = reach_date(EXP_DATES, EXP_VALUES, 800.0)
-    assert got.note.startswith("projection: the log-linear trend over 2020-01-01–2028-01-01")
-    assert got.years_after_latest == pytest.approx(4.0, abs=1e-3)
+    got = reach_date(EXP_DATES, EXP_VALUES, 800.0, window_days=None)
+    assert got.note == (
+        "projection: at the log-linear trend's +18.9%/yr (fitted over 2020-01-01–2028-01-01, r2 1.00) from the "
+        "latest observation (2028-01-01), the target is reached on 2032-01-01"
+    )
+    assert got.years_after_latest == pytest.approx(4.0)
+
+
+def test_reach_date_projects_forward_from_the_latest_observation():
+    # Growth slowed: the line fitted to all five points runs above the last observations and crosses 1,000
+    # before 2026; continuing its rate from the latest value (800) cannot land on a day already observed.
+    d = np.array(["2022-01-01", "2023-01-01", "2024-01-01", "2025-01-01", "2026-01-01"], dtype="datetime64[D]")
+    v = np.array([10.0, 100.0, 400.0, 700.0, 800.0])
+    fitted = reach_date(d, v, 1000.0, window_days=None)
+    assert fitted.trend.years_to(1000.0) < 4.0  # the line itself would say "before 2026"
+    assert fitted.date > dt.date(2026, 1, 1)
+    assert fitted.years_after_latest == pytest.approx(math.log(1000 / 800) / fitted.trend.slope)
 
 
 def test_reach_date_window_uses_recent_observations():

@@ -195,8 +195,9 @@ class TargetReach:
     """When does the series reach the target?
 
     ``basis`` is "observed" (an observation already reached it: ``date`` is the first such day),
-    "projection" (the log-linear trend fitted over the window reaches it on ``date`` — an extrapolation,
-    to be shown as such), "never" (the trend is flat or falling) or "no_data" (fewer than two observations).
+    "projection" (the recent log-linear growth rate, continued from the latest observation, reaches it on
+    ``date`` — an extrapolation, to be shown as such), "never" (the trend is flat or falling) or "no_data"
+    (fewer than two observations).
     ``years_after_latest`` counts from the latest observation.
     """
 
@@ -227,9 +228,10 @@ def _reach(points: Points, target: float, window_days: float | None) -> TargetRe
     window = points
     if window_days is not None and points.days.size:
         keep = points.days >= points.days[-1] - np.timedelta64(round(window_days), "D")
+        keep[-2:] = True  # a trend needs two points: widen a window that holds fewer
         window = Points(points.days[keep], points.values[keep])
     if window.days.size < 2:
-        return TargetReach(None, "no_data", False, NAN, empty, "fewer than two observations in the window")
+        return TargetReach(None, "no_data", False, NAN, empty, "fewer than two observations")
     fitted = _trend_points(window)
     if not (fitted.slope > 0):
         return TargetReach(
@@ -240,35 +242,39 @@ def _reach(points: Points, target: float, window_days: float | None) -> TargetRe
             fitted,
             f"the log-linear trend is not rising ({fitted.annual_growth:+.1%}/yr); it never reaches the target",
         )
-    t = fitted.years_to(target)
-    latest_t = float((window.days[-1] - window.days[0]).astype(float)) / DAYS_PER_YEAR
-    if t - latest_t > _MAX_PROJECTION_YEARS:
+    latest = float(points.values[-1])
+    years = math.log(target / latest) / fitted.slope
+    if years > _MAX_PROJECTION_YEARS:
         return TargetReach(
             None,
             "never",
             True,
-            t - latest_t,
+            years,
             fitted,
             f"the trend reaches the target only after more than {_MAX_PROJECTION_YEARS:g} years",
         )
-    day = window.days[0] + np.timedelta64(round(t * DAYS_PER_YEAR), "D")
+    day = points.days[-1] + np.timedelta64(round(years * DAYS_PER_YEAR), "D")
     return TargetReach(
         to_date(day),
         "projection",
         True,
-        t - latest_t,
+        years,
         fitted,
-        f"projection: the log-linear trend over {to_date(window.days[0])}–{to_date(window.days[-1])} "
-        f"({fitted.annual_growth:+.1%}/yr, r2 {fitted.r2:.2f}) reaches the target on {to_date(day)}",
+        f"projection: at the log-linear trend's {fitted.annual_growth:+.1%}/yr (fitted over "
+        f"{to_date(window.days[0])}–{to_date(window.days[-1])}, r2 {fitted.r2:.2f}) from the latest "
+        f"observation ({to_date(points.days[-1])}), the target is reached on {to_date(day)}",
     )
 
 
-def reach_date(dates: ArrayLike, values: ArrayLike, target: float, *, window_days: float | None = None) -> TargetReach:
-    """The day the series reaches ``target``: observed if it already has, else projected by its trend.
+def reach_date(dates: ArrayLike, values: ArrayLike, target: float, *, window_days: float | None = 365) -> TargetReach:
+    """The day the series reaches ``target``: observed if it already has, else projected by its current trend.
 
-    The projection fits ``ln v = a + b * years`` to the observations within ``window_days`` of the latest
-    one (all of them by default) and solves ``a + b * t = ln(target)``. It is an extrapolation by design and
-    is labelled ``projection=True``.
+    The "current trend" is the log-linear fit ``ln v = a + b * years`` over the observations within
+    ``window_days`` of the latest one (365 by default; at least the last two observations; ``None`` = all).
+    The projection continues that growth rate ``b`` from the latest observation ``(d_last, v_last)``:
+    ``d_last + ln(target / v_last) / b`` years. Why from the latest value and not from the fitted line: when
+    growth slows the line runs above the data and would "reach" the target on a day already observed below
+    it. It is an extrapolation by design and is labelled ``projection=True``.
     """
     t = _check_target(target)
     if window_days is not None:
@@ -291,7 +297,7 @@ def summary(
     target: float,
     *,
     base_date: Any = None,
-    window_days: float | None = None,
+    window_days: float | None = 365,
 ) -> TargetReport:
     """:func:`target_gap`, :func:`required_growth` and :func:`reach_date` on an observation frame."""
     points = frame_points(frame)
