@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import row, write_csv
 
 from corevar.errors import IngestError
 from corevar.ingest import ingest
 from corevar.store import Store
+from tests.conftest import row, write_csv
 
 
 def snapshot(store: Store) -> tuple[int, str]:

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from benchmarks.synthetic import write_synthetic
-from tests.conftest import row, write_csv
 
+from benchmarks.synthetic import write_synthetic
 from corevar.errors import StoreError
 from corevar.ingest import ingest
 from corevar.store import MIGRATIONS, Store
+from tests.conftest import row, write_csv
 
 
 def test_migrations_are_recorded_and_newer_schema_is_refused(tmp_path: Path) -> None:
