@@ -766,10 +766,16 @@ def _markets(ctx: _Context) -> tuple[list[MarketRow], Chart | None]:
         total = float(sum(values))
         lower = total <= 1.0 + 1e-9
         conc = market.concentration(values, normalise=not lower)
+        band = conc.band or ""
+        if lower and total < 1.0 - 1e-9:
+            # The unreported rest could be many small vendors or one big one: the HHI lies between these bounds,
+            # and the band is only stated when both bounds fall in the same band.
+            ceiling = conc.points + (1.0 - total) ** 2 * 10_000
+            top = market.concentration_band(ceiling)
+            if top != band:
+                band = f"{band} to {top} (shares cover {total:.0%})"
         shares = [(r["entity"], r["value"], r["publisher"], r["source_url"]) for r in snap]
-        out.append(
-            MarketRow(basis, day, shares, total, conc.points, conc.band or "", conc.equivalent_firms, lower, len(multi))
-        )
+        out.append(MarketRow(basis, day, shares, total, conc.points, band, conc.equivalent_firms, lower, len(multi)))
     out.sort(key=lambda m: (-len(m.shares), m.market))
     if not out:
         return out, None
