@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import IngestError, Problem
+from .frame import COLUMNS as FRAME_COLUMNS
 from .store import id_sql
 from .units import parse_human
 
@@ -36,10 +37,7 @@ if TYPE_CHECKING:
 
     from .store import Store
 
-COLUMNS: tuple[str, ...] = (
-    "entity", "product", "metric", "value", "low", "high", "unit", "basis", "as_of", "published", "kind",
-    "source_url", "publisher", "title", "note",
-)
+COLUMNS: tuple[str, ...] = FRAME_COLUMNS[1:]  # every column but the content id, in file order
 REQUIRED: frozenset[str] = frozenset(
     {"entity", "metric", "value", "unit", "as_of", "published", "kind", "source_url", "publisher"}
 )

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import registry
 from .errors import StoreError
+from .frame import COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,10 +33,6 @@ ENV_DB = "COREVAR_DB"
 ID_FIELDS = ("entity", "product", "metric", "value", "low", "high", "unit", "basis", "as_of", "published",
              "kind", "source_url")
 
-OBSERVATION_COLUMNS = (
-    "id", "entity", "product", "metric", "value", "low", "high", "unit", "basis", "as_of", "published", "kind",
-    "source_url", "publisher", "title", "note",
-)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the ledger and the registries.
@@ -248,7 +245,7 @@ class Store:
         Filters run in DuckDB (parameterised), so asking for one series never loads the whole ledger.
         """
         cols = ", ".join(
-            f"CAST({c} AS TIMESTAMP) AS {c}" if c in ("as_of", "published") else c for c in OBSERVATION_COLUMNS
+            f"CAST({c} AS TIMESTAMP) AS {c}" if c in ("as_of", "published") else c for c in COLUMNS
         )
         where = ["id NOT IN (SELECT id FROM retractions)"]
         params: list[object] = []
