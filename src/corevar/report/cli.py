@@ -19,6 +19,15 @@ __all__ = ["report_command"]
 _STYLE = {"supported": "green", "contradicted": "red", "mixed": "yellow", "insufficient_data": "dim"}
 
 
+_SHORT = {
+    "weekly_active_users": "WAU", "monthly_active_users": "MAU", "daily_active_users": "DAU", "arr": "ARR",
+    "paying_subscribers": "subscribers", "dau_mau_ratio": "DAU/MAU", "net_dollar_retention": "NDR",
+    "enterprise_penetration": "adoption", "business_users": "seats", "coding_usage": "users",
+    "coding_revenue": "ARR", "inference_price": "price", "compute_commitments": "commitments",
+    "market_share": "share", "cash_burn": "burn", "paid_retention": "retention",
+}
+
+
 def report_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder to write corevar-report.html (or .md) into.", file_okay=False)
@@ -121,7 +130,11 @@ def summary(report: Report, path: Path) -> None:
             if growth_text(c.growth):
                 line += f" {ARROWS.get(c.direction, '')}{growth_text(c.growth)}"
             style = "green" if c.good else ("red" if c.good is False else "")
-            cells.append(Text(line, style=style))
+            cell = Text(line, style=style)
+            # Which number this is and when: cells of one row can measure different things (the HTML says more).
+            what = _SHORT.get(c.series.metric, c.series.metric.replace("_", " "))
+            cell.append(f"\n{what} · {c.series.latest.as_of.isoformat()[:7]}", style="dim")
+            cells.append(cell)
         board.add_row(Text(core.replace("_", " ")), *cells)
     console.print(board)
     counts = ", ".join(f"{n} {VERDICT_LABEL[v]}" for v, n in report.check.counts().items() if n)
