@@ -105,18 +105,6 @@ def test_add_uses_human_numbers_and_validation(tmp_path: Path) -> None:
     assert 'corevar add:2: field "value": "lots" is not a number' in bad.output
 
 
-def test_units_human_parser() -> None:
-    from corevar.units import format_value, parse_human
-
-    assert parse_human("800M") == 8e8
-    assert parse_human("$13B") == 1.3e10
-    assert parse_human("12%") == 0.12
-    assert parse_human("1,200") == 1200
-    assert format_value(8e8, "users") == "800M"
-    assert format_value(1.3e10, "usd_per_year") == "$13.0B/yr"
-    assert format_value(0.125, "fraction") == "12.5%"
-
-
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     names = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback is not None]
