@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .ingest import IngestResult
+    from .models import Entity
 
 
 class Corevar:
@@ -62,7 +63,7 @@ class Corevar:
         return self.store.con.execute(
             """
             SELECT e.id AS entity, e.name, e.kind, array_to_string(e.tickers, ' ') AS tickers,
-                   p.id AS product, p.name AS product_name, p.kind AS product_kind, p.tier
+                   p.id AS product, p.name AS product_name, p.kind AS product_kind, p.tier, e.origin
             FROM entities e LEFT JOIN products p ON p.entity = e.id ORDER BY e.id, p.id NULLS FIRST
             """
         ).df()
@@ -116,19 +117,31 @@ class Corevar:
         return evaluate(load_theses(theses), self.frame(), as_of=as_of, dataset_version=self.dataset_version())
 
     # -- helpers ---------------------------------------------------------------------------------------------
-    def _known(self, *, entity: str | None = None, metric: str | None = None, product: str | None = None) -> None:
-        from . import registry
+    def add_entity(self, entity: Entity | dict[str, Any]) -> Entity:
+        """Register your own entity (and its products), validated like the shipped registry."""
+        from pydantic import ValidationError
 
-        if entity is not None and entity not in registry.entities():
-            raise UnknownNameError(
-                f'unknown entity "{entity}"; known: {", ".join(sorted(registry.entities()))}'
+        from .errors import RegistryError
+        from .models import Entity
+
+        try:
+            model = entity if isinstance(entity, Entity) else Entity.model_validate(entity)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
             )
-        if metric is not None and metric not in registry.metrics():
+            raise RegistryError(f"invalid entity: {problems}") from exc
+        self.store.add_entity(model)
+        return model
+
+    def _known(self, *, entity: str | None = None, metric: str | None = None, product: str | None = None) -> None:
+        if entity is not None and not self.store.known("entities", entity):
+            names = self.store.con.execute("SELECT string_agg(id, ', ' ORDER BY id) FROM entities").fetchone()
+            raise UnknownNameError(f'unknown entity "{entity}"; known: {names[0] if names else ""}')
+        if metric is not None and not self.store.known("metrics", metric):
             raise UnknownNameError(f'unknown metric "{metric}"; run `corevar metrics` for the list')
-        if product is not None:
-            products = {p.id for e in registry.entities().values() for p in e.products}
-            if product not in products:
-                raise UnknownNameError(f'unknown product "{product}"; run `corevar entities` for the list')
+        if product is not None and not self.store.known("products", product):
+            raise UnknownNameError(f'unknown product "{product}"; run `corevar entities` for the list')
 
 
 def open(db: str | Path | None = None) -> Corevar:

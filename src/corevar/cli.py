@@ -128,14 +128,55 @@ def metrics(fmt: FormatOption = Format.table) -> None:
     _emit(frame, fmt, title="corevar metrics", units=False)
 
 
-@app.command()
-def entities(fmt: FormatOption = Format.table) -> None:
-    """List the entities (labs, companies, stock chains) and their products.
+entities_app = typer.Typer(help="The entities (labs, companies, stock chains) and their products.",
+                            no_args_is_help=False)
+app.add_typer(entities_app, name="entities")
 
-    Example: corevar entities
+
+@entities_app.callback(invoke_without_command=True)
+def entities(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List the entities (labs, companies, stock chains) and their products; `add` registers your own.
+
+    Example: corevar entities --format csv
     """
+    if ctx.invoked_subcommand is not None:
+        return
     with _open() as cv:
         _emit(cv.entities(), fmt, title="corevar entities", units=False)
+
+
+@entities_app.command("add")
+def entities_add(
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="New entity id: lower case, digits, _ or -.")],
+    name: Annotated[str, typer.Option("--name", help="Display name, e.g. 'Anysphere (Cursor)'.")],
+    kind: Annotated[str, typer.Option("--kind", help="lab, company, chain or index.")] = "company",
+    tickers: Annotated[list[str] | None, typer.Option("--ticker", help="Stock ticker (repeatable).")] = None,
+    products: Annotated[
+        list[str] | None,
+        typer.Option("--product", help="A product as ID=NAME or ID=NAME:KIND (kind: assistant, model, "
+                     "coding_tool, api, cloud, other); repeatable."),
+    ] = None,
+) -> None:
+    """Register your own entity so you can ingest observations about it.
+
+    Example: corevar entities add acme --name "Acme AI" --kind lab --product acme-chat=AcmeChat:assistant
+    """
+    from .errors import CorevarError
+
+    parsed = []
+    for spec in products or []:
+        pid, sep, rest = spec.partition("=")
+        if not sep or not pid or not rest:
+            fail(f'--product "{spec}" is not ID=NAME or ID=NAME:KIND', 2)
+        pname, _, pkind = rest.partition(":")
+        parsed.append({"id": pid, "name": pname, "kind": pkind or "other"})
+    with _open() as cv:
+        try:
+            cv.add_entity({"id": entity_id, "name": name, "kind": kind, "tickers": tickers or [],
+                           "products": parsed})
+        except CorevarError as exc:
+            fail(str(exc), exc.exit_code)
+    typer.echo(f"Registered {entity_id} with {len(parsed)} product(s).")
 
 
 @app.command()

@@ -47,3 +47,9 @@ class UnknownNameError(CorevarError):
 
 class StoreError(CorevarError):
     """The database cannot be opened or has a schema this version of corevar cannot read."""
+
+
+class RegistryError(CorevarError):
+    """A user entity or product cannot be registered (its id is taken or invalid)."""
+
+    exit_code = 2

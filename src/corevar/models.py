@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -41,14 +41,18 @@ class Metric(BaseModel):
     basis_required: bool = False
 
 
+EntityKind = Literal["lab", "company", "chain", "index"]
+ProductKind = Literal["assistant", "model", "coding_tool", "api", "cloud", "other"]
+
+
 class Product(BaseModel):
     """A product of an entity (an assistant, a model, a coding tool). Models may carry a capability tier."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
-    name: str
-    kind: str = "other"
+    name: str = Field(min_length=1)
+    kind: ProductKind = "other"
     tier: str | None = None
     released: date | None = None
 
@@ -59,8 +63,8 @@ class Entity(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
-    name: str
-    kind: str
+    name: str = Field(min_length=1)
+    kind: EntityKind
     tickers: list[str] = Field(default_factory=list)
     products: list[Product] = Field(default_factory=list)
 

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import registry
-from .errors import StoreError
+from .errors import RegistryError, StoreError
 from .frame import COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+
+    from .models import Entity
 
 ENV_DB = "COREVAR_DB"
 
@@ -56,6 +58,11 @@ MIGRATIONS: tuple[str, ...] = (
         origin VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL
     );
     CREATE TABLE retractions (id VARCHAR NOT NULL, retracted_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL);
+    """,
+    # 2: users may register their own entities and products; a registry refresh replaces only the bundled ones.
+    """
+    ALTER TABLE entities ADD COLUMN origin VARCHAR DEFAULT 'bundled';
+    ALTER TABLE products ADD COLUMN origin VARCHAR DEFAULT 'bundled';
     """,
 )
 
@@ -162,23 +169,56 @@ class Store:
             return
 
         def work() -> None:
-            for table in ("metrics", "entities", "products"):
-                self.con.execute(f"DELETE FROM {table}")  # table names are constants, not input
+            ents = list(registry.entities().values())
+            bundled_products = [p.id for e in ents for p in e.products]
+            self.con.execute("DELETE FROM metrics")
+            self.con.execute("DELETE FROM products WHERE origin = 'bundled' OR id IN (SELECT unnest(?))",
+                             [bundled_products])  # a user product that corevar now ships becomes the shipped one
+            self.con.execute("DELETE FROM entities WHERE origin = 'bundled' OR id IN (SELECT unnest(?))",
+                             [[e.id for e in ents]])
             self.con.executemany(
                 "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [[m.id, m.core_variable, m.unit, m.higher_is_better, m.description, m.basis, m.basis_required]
                  for m in registry.metrics().values()],
             )
-            ents = registry.entities().values()
-            self.con.executemany("INSERT INTO entities VALUES (?, ?, ?, ?)",
+            self.con.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, 'bundled')",
                                  [[e.id, e.name, e.kind, e.tickers] for e in ents])
             self.con.executemany(
-                "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, 'bundled')",
                 [[p.id, e.id, p.name, p.kind, p.tier, p.released] for e in ents for p in e.products],
             )
             self._set_meta("registry_hash", wanted)
 
         self._transaction(work)
+
+    def add_entity(self, entity: Entity) -> None:
+        """Register a user entity (with its products) so observations about it can be ingested.
+
+        Raises :class:`RegistryError` when the entity id, or a product id, is already taken.
+        """
+        taken = self.con.execute("SELECT origin FROM entities WHERE id = ?", [entity.id]).fetchone()
+        if taken:
+            raise RegistryError(f'entity "{entity.id}" already exists ({taken[0]}); choose another id')
+        for product in entity.products:
+            owner = self.con.execute("SELECT entity FROM products WHERE id = ?", [product.id]).fetchone()
+            if owner:
+                raise RegistryError(f'product "{product.id}" already exists (it belongs to {owner[0]}); '
+                                    "product ids are unique across entities")
+
+        def work() -> None:
+            self.con.execute("INSERT INTO entities VALUES (?, ?, ?, ?, 'user')",
+                             [entity.id, entity.name, entity.kind, entity.tickers])
+            for p in entity.products:
+                self.con.execute("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, 'user')",
+                                 [p.id, entity.id, p.name, p.kind, p.tier, p.released])
+
+        self._transaction(work)
+
+    def known(self, table: str, name: str) -> bool:
+        """Whether a registry table (metrics, entities, products) has this id."""
+        if table not in ("metrics", "entities", "products"):
+            raise ValueError(f"table must be one of metrics, entities, products; got {table!r}")
+        return self.con.execute(f"SELECT count(*) FROM {table} WHERE id = ?", [name]).fetchone() != (0,)
 
     # -- bundled data ----------------------------------------------------------------------------------------
     def _bundle_hash(self) -> str:
