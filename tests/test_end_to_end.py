@@ -20,18 +20,19 @@ def _verdicts() -> tuple[dict[str, str], str]:
     return {t["id"]: t["verdict"] for t in doc["theses"]}, doc["dataset_version"]
 
 
-def test_ingesting_churn_data_moves_b3(bundled_db: Path, tmp_path: Path) -> None:
+def test_ingesting_claude_code_usage_moves_r7(bundled_db: Path, tmp_path: Path) -> None:
     before, version = _verdicts()
-    assert before["B3"] == "insufficient_data"  # the bundled data has no ChatGPT churn figure
-    churn = write_csv(tmp_path / "churn.csv", [row(
-        metric="churn", unit="fraction", value="0.04", basis="monthly", as_of="2026-03-31", published="2026-04-02",
-        note="SYNTHETIC monthly churn figure for this test",
-    )])
-    assert runner.invoke(app, ["ingest", str(churn)]).exit_code == 0
+    assert before["R7"] == "insufficient_data"  # the bundled data has no Claude Code user count
+    usage = write_csv(tmp_path / "claude_code.csv", [
+        row(entity="anthropic", product="claude-code", metric="coding_usage", value=value, as_of=day, published=day,
+            note="SYNTHETIC Claude Code weekly users for this test")
+        for value, day in (("1000000", "2026-01-31"), ("1100000", "2026-05-31"))
+    ])
+    assert runner.invoke(app, ["ingest", str(usage)]).exit_code == 0
     after, new_version = _verdicts()
-    assert after["B3"] == "supported"
+    assert after["R7"] == "supported"  # Codex's weekly users grew far faster than +10% in four months
     assert new_version != version
-    assert {k: v for k, v in after.items() if k != "B3"} == {k: v for k, v in before.items() if k != "B3"}
+    assert {k: v for k, v in after.items() if k != "R7"} == {k: v for k, v in before.items() if k != "R7"}
 
 
 def test_as_of_reads_only_what_was_published_then(bundled_db: Path) -> None:
