@@ -13,18 +13,11 @@ import pytest
 
 from corevar.report import write_report
 from corevar.store import Store
-from corevar.theses import default_theses_path
 
 from ..conftest import row, write_csv
 
-HERE = Path(__file__).parent
 PAYLOAD_SCRIPT = "<script>window.__pwned=1</script>"
 PAYLOAD_IMG = "<img src=x onerror=window.__pwned=2>"
-
-
-def theses_files() -> list[Path] | None:
-    """The shipped default theses; a compact fixture copy only while the defaults are not there."""
-    return None if default_theses_path().exists() else [HERE / "data" / "seed_theses.yaml"]
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +31,7 @@ def report_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rendered(report_db: Path, tmp_path_factory: pytest.TempPathFactory):
     """(html path, html text, Report) of the bundled data."""
     out = tmp_path_factory.mktemp("html")
-    path, report = write_report(out, db=report_db, theses=theses_files())
+    path, report = write_report(out, db=report_db, theses=None)
     return path, path.read_text(encoding="utf-8"), report
 
 
@@ -74,7 +67,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     ]
     with open_store(db) as cv:
         cv.ingest([write_csv(tmp / "payload.csv", rows)])
-    path, report = write_report(tmp / "out", db=db, theses=theses_files())
+    path, report = write_report(tmp / "out", db=db, theses=None)
     return path, path.read_text(encoding="utf-8"), report
 
 

@@ -6,16 +6,11 @@ from typer.testing import CliRunner
 
 from corevar.cli import app
 
-from .conftest import theses_files
-
 runner = CliRunner()
 
 
 def _args(db, out, *extra: str) -> list[str]:
-    args = ["--db", str(db), "report", "--out", str(out), *extra]
-    for path in theses_files() or []:
-        args += ["--theses", str(path)]
-    return args
+    return ["--db", str(db), "report", "--out", str(out), *extra]
 
 
 def test_report_cli_writes_html_and_prints_summary(report_db, tmp_path):

@@ -136,9 +136,7 @@ def test_report_is_self_contained(rendered):
 def test_report_as_of_limits_the_data(report_db, tmp_path):
     from corevar.report import write_report
 
-    from .conftest import theses_files
-
-    path, report = write_report(tmp_path, db=report_db, theses=theses_files(), as_of="2025-06-30")
+    path, report = write_report(tmp_path, db=report_db, as_of="2025-06-30")
     html = path.read_text(encoding="utf-8")
     assert "as of 2025-06-30" in html
     assert report.reference.isoformat() == "2025-06-30"
