@@ -15,13 +15,15 @@ import yaml
 from .models import Entity, Metric
 
 DATASET = Path(str(resources.files("corevar") / "dataset"))
+# libyaml's loader when PyYAML was built with it: ten times faster on the registry files, same result.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @functools.cache
 def taxonomy() -> dict[str, object]:
     """The raw taxonomy document (units, core variables, metrics)."""
     with (DATASET / "taxonomy.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_LOADER)
 
 
 @functools.cache
@@ -52,7 +54,7 @@ def core_variables() -> dict[str, str]:
 def entities() -> dict[str, Entity]:
     """Entity id -> Entity, with products."""
     with (DATASET / "entities.yaml").open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+        raw = yaml.load(fh, Loader=_LOADER)
     return {e.id: e for e in (Entity.model_validate(item) for item in raw["entities"])}
 
 
