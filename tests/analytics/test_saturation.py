@@ -216,3 +216,24 @@ V5 = [1.0, 2.0, 3.0, 4.0, 5.0]
 def test_bad_arguments_name_the_argument(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("model", ["logistic", "gompertz"])
+def test_single_fit_matches_scipy_curve_fit_fallback(model, monkeypatch):
+    """A single fit takes the NumPy Levenberg–Marquardt path; forcing SciPy's curve_fit gives the same optimum."""
+    from corevar.analytics import saturation
+
+    years = np.linspace(0, 5, 25)
+    d, v = synthetic(model, 5e7, 2.0, 1.5, years, noise=0.01, seed=3)
+    ours = saturation_fit(d, v, model=model)
+    real_lm = saturation._levenberg_marquardt
+
+    def not_converged(*args, **kwargs):
+        batch = real_lm(*args, **kwargs)
+        return batch._replace(converged=np.zeros_like(batch.converged))
+
+    monkeypatch.setattr(saturation, "_levenberg_marquardt", not_converged)
+    scipy_fit = saturation_fit(d, v, model=model)
+    assert ours.converged and scipy_fit.converged
+    assert ours.ceiling == pytest.approx(scipy_fit.ceiling, rel=1e-4)
+    assert ours.rate == pytest.approx(scipy_fit.rate, rel=1e-3)
