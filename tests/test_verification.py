@@ -99,6 +99,21 @@ def test_data_md_states_the_verification_counts() -> None:
     """DATA.md's verification table must match the files, so the coverage claim stays honest."""
     text = (DATASET.parents[2] / "DATA.md").read_text(encoding="utf-8")
     for name, c in verification_counts().items():
-        line = (f"| `{name}` | {c['rows']} | {c['verified']} | {c['other_source']} | {c['corrected']} | "
-                f"{c['dropped']} | {c['unchecked']} |")
+        line = f"| `{name}` | {c['rows']} | {c['verified']} | {c['other_source']} | {c['corrected']} | {c['dropped']} |"
         assert line in text, f"DATA.md is stale for {name}; expected the row: {line}"
+
+
+def test_every_bundled_row_was_verified() -> None:
+    """The issue's rule: keep only rows checked against a source; the rest live in dataset/unverified/."""
+    unchecked = {name: c["unchecked"] for name, c in verification_counts().items() if c["unchecked"]}
+    assert not unchecked, f"rows without a verification record: {unchecked}"
+
+
+def test_unverified_rows_are_kept_apart_in_the_same_format() -> None:
+    folder = DATASET / "unverified"
+    header = _read(next(OBS_DIR.glob("*.csv")))[0]
+    for path in sorted(folder.glob("*.csv")):
+        fields, rows = _read(path)
+        assert fields == header, path.name
+        bundled = OBSERVATIONS.get(path.name, Counter())
+        assert rows and not [r for r in rows if _key(r) in bundled], f"{path.name}: a row is in both places"
