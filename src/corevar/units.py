@@ -41,6 +41,8 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value:,.1f}x/yr"
     if unit == "watts":
         return f"{value / 1e9:,.1f} GW"
+    if unit == "points":
+        return f"{value:,.0f}"
     text = _short(abs(value))
     sign = "-" if value < 0 else ""
     if unit == "usd":

@@ -375,9 +375,13 @@ def _trend(rule: TrendRule, data: _Data) -> RuleResult:
     else:
         verdict = M if direction == "flat" else S if direction == rule.expect else C
     unit = str(last["unit"])
+    months = (last["as_of"] - first["as_of"]).days / (365.25 / 12)
+    # An annualised rate over a few months reads as absurd (+33,000%/yr); say how short the window is.
+    short = f" (annualised from {months:.0f} months)" if months < 11.5 else ""
     text = (
         f"{_name(rule.subject)} went from {human(float(first['value']), unit)} to {human(float(last['value']), unit)} "
-        f"({_window_text(rows)}, {len(rows)} points): {pct(growth)}/yr on a log-linear fit, trending {direction}."
+        f"({_window_text(rows)}, {len(rows)} points): {pct(growth)}/yr{short} on a log-linear fit, "
+        f"trending {direction}."
     )
     return _result(rule, verdict, text, evidence, growth=growth, points=len(rows))
 
@@ -713,7 +717,9 @@ def _concentration(rule: ConcentrationRule, data: _Data) -> RuleResult:
         f"{rule.market}: {top} (shares reported {_day(snap['as_of'].min())}"
         f"{' to ' + str(_day(snap['as_of'].max())) if snap['as_of'].nunique() > 1 else ''}); HHI {h:.0f} "
         f"({band}, over the {human(covered, 'fraction')} of the market these shares cover), "
-        f"{vendors} vendor(s) with at least {human(rule.min_share, 'fraction')}."
+        f"{vendors} vendor(s) with at least {human(rule.min_share, 'fraction')}"
+        # With part of the market unreported, both figures are lower bounds: say so.
+        f"{' among those reported (more may hide in the unreported rest)' if covered < 0.999 else ''}."
     )
     return _result(rule, verdict, text, evidence, hhi=h, vendors=vendors, covered=covered, top_share=top_share)
 

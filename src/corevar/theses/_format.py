@@ -42,6 +42,8 @@ def human(value: float, unit: str) -> str:
         return _scaled(value) + "W"
     if unit == "minutes":
         return f"{value:.3g} min"
+    if unit == "points":  # leaderboard scores are read as whole numbers, never "1.5K"
+        return f"{value:,.0f}"
     return _scaled(value)
 
 
