@@ -110,3 +110,11 @@ def test_every_command_is_documented_in_the_readme() -> None:
     names = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback is not None]
     missing = [name for name in names if f"corevar {name.removesuffix('_command')}" not in readme]
     assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_cli_reference_is_current() -> None:
+    """docs/cli-reference.md is rendered from --help; regenerate it with `python -m corevar.clidoc`."""
+    from corevar.clidoc import render
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "cli-reference.md"
+    assert path.read_text(encoding="utf-8") == render() + "\n", "stale: python -m corevar.clidoc > docs/cli-reference.md"
