@@ -117,4 +117,5 @@ def test_cli_reference_is_current() -> None:
     from corevar.clidoc import render
 
     path = Path(__file__).resolve().parent.parent / "docs" / "cli-reference.md"
-    assert path.read_text(encoding="utf-8") == render() + "\n", "stale: python -m corevar.clidoc > docs/cli-reference.md"
+    stale = "stale: run python -m corevar.clidoc > docs/cli-reference.md"
+    assert path.read_text(encoding="utf-8") == render() + "\n", stale
