@@ -152,6 +152,7 @@ class Cell:
     entity: str
     series: Series | None = None
     growth: float = math.nan
+    growth_months: float = 12.0  # length of the window the growth was annualised from
     direction: str = "unknown"
     good: bool | None = None
     target: str = ""
@@ -550,6 +551,7 @@ def _cell(ctx: _Context, entity: str, core: str) -> Cell:
             summary = None
         if summary is not None:
             cell.growth = summary.annual_growth
+            cell.growth_months = span / (365.25 / 12)
             cell.direction = summary.direction
             if summary.direction in ("up", "down"):
                 cell.good = (summary.direction == "up") == ctx.higher.get(series.metric, True)

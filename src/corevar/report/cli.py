@@ -128,7 +128,7 @@ def summary(report: Report, path: Path) -> None:
                 continue
             line = format_value(c.series.latest.value, c.series.unit)
             if growth_text(c.growth):
-                line += f" {ARROWS.get(c.direction, '')}{growth_text(c.growth)}"
+                line += f" {ARROWS.get(c.direction, '')}{growth_text(c.growth, c.growth_months)}"
             style = "green" if c.good else ("red" if c.good is False else "")
             cell = Text(line, style=style)
             # Which number this is and when: cells of one row can measure different things (the HTML says more).

@@ -26,14 +26,20 @@ VERDICT_LABEL = {
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "unknown": ""}
 
 
-def growth_text(value: float) -> str:
-    """+41%/yr, or a multiple from +100% up (x3.1/yr reads better than +205%/yr); "" when unknown."""
+def growth_text(value: float, months: float = 12.0) -> str:
+    """+41%/yr, or a multiple from +100% up (x3.1/yr reads better than +205%/yr); "" when unknown.
+
+    A rate annualised from less than a year says from how many months ("×272/yr over 5 mo"): a short window
+    compounds into numbers that would otherwise read as absurd.
+    """
     if not (isinstance(value, float) and math.isfinite(value)):
         return ""
     if value >= 1.0:
         factor = 1.0 + value
-        return f"×{factor:,.1f}/yr" if factor < 100 else f"×{factor:,.0f}/yr"
-    return f"{value:+.0%}/yr"
+        text = f"×{factor:,.1f}/yr" if factor < 100 else f"×{factor:,.0f}/yr"
+    else:
+        text = f"{value:+.0%}/yr"
+    return text + (f" over {months:.0f} mo" if months < 11.5 else "")
 
 
 def number(value: float | None, unit: str = "") -> str:

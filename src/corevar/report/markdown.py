@@ -107,7 +107,7 @@ def render_markdown(report: Report) -> str:
                 f"({c.series.latest.as_of.isoformat()})"
             ]
             if growth_text(c.growth):
-                bits.append(f"{ARROWS.get(c.direction, '')} {growth_text(c.growth)}")
+                bits.append(f"{ARROWS.get(c.direction, '')} {growth_text(c.growth, c.growth_months)}")
             if c.target:
                 bits.append(md(c.target))
             row.append("<br>".join(bits))
