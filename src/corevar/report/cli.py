@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -61,12 +61,9 @@ def report_command(
     """
     from datetime import date
 
+    from ..cli import fail  # one place prints errors for every command
     from ..errors import CorevarError
     from .write import FORMATS, write_report
-
-    def fail(message: str, code: int) -> NoReturn:
-        typer.echo(f"Error: {message}", err=True)
-        raise typer.Exit(code)
 
     if fmt not in FORMATS:
         fail(f'--format "{fmt}" is not one of {", ".join(FORMATS)}.', 2)

@@ -7,7 +7,7 @@ engine are imported inside the command.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
@@ -56,11 +56,8 @@ def check_command(
     import sys
     from datetime import date
 
+    from ..cli import fail  # one place prints errors for every command
     from ..errors import CorevarError
-
-    def fail(message: str, code: int) -> NoReturn:
-        typer.echo(f"Error: {message}", err=True)
-        raise typer.Exit(code)
 
     if fmt not in _FORMATS:
         fail(f'--format "{fmt}" is not one of {", ".join(_FORMATS)}.', 2)
