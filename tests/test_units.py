@@ -49,3 +49,13 @@ def test_percent_is_a_fraction(number: float) -> None:
 )
 def test_format_value(value: float | None, unit: str, shown: str) -> None:
     assert format_value(value, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [(8.5e8, "users", "850M"), (1e9, "users", "1B"), (1.31e10, "usd_per_year", "$13.1B/yr"),
+     (0.368, "fraction", "36.8%"), (2.5, "usd_per_million_tokens", "$2.50/M tokens"), (1504, "points", "1,504"),
+     (math.nan, "usd", "n/a")],
+)
+def test_format_value_prose(value: float, unit: str, shown: str) -> None:
+    assert format_value(value, unit, prose=True) == shown

@@ -29,22 +29,31 @@ def parse_human(text: str) -> float:
     return -value if match["sign"] else value
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A base-unit value as a reader writes it: 800M users, $13.0B, $13.0B/yr, 12.5%, $2.50/Mtok."""
+def format_value(value: float | None, unit: str, *, prose: bool = False) -> str:
+    """A base-unit value as a reader writes it.
+
+    Tables (default) use fixed decimals so columns line up: 800M, $13.0B/yr, 12.5%, $2.50/Mtok, 3.0 GW.
+    ``prose=True`` is for sentences (thesis explanations): three significant digits and no trailing zeros,
+    1B, $13.1B/yr, 36.8%, $2.50/M tokens, 3GW. Both live here so a unit is formatted in one place.
+    """
     if value is None or value != value:
-        return "—"
+        return "n/a" if prose else "—"
     if unit == "fraction":
-        return f"{value * 100:.1f}%"
+        return f"{value * 100:.3g}%" if prose else f"{value * 100:.1f}%"
     if unit == "usd_per_million_tokens":
+        if prose:
+            return f"${value:.2f}/M tokens" if value >= 0.1 else f"${value:.3g}/M tokens"
         return f"${value:,.2f}/Mtok" if value >= 0.1 else f"${value:,.3f}/Mtok"
     if unit == "multiple_per_year":
-        return f"{value:,.1f}x/yr"
-    if unit == "watts":
-        return f"{value / 1e9:,.1f} GW"
-    if unit == "points":
+        return f"{value:.3g}x/yr" if prose else f"{value:,.1f}x/yr"
+    if unit == "points":  # leaderboard scores are read as whole numbers, never "1.5K"
         return f"{value:,.0f}"
-    text = _short(abs(value))
+    if prose and unit == "minutes":
+        return f"{value:.3g} min"
     sign = "-" if value < 0 else ""
+    text = _significant(abs(value)) if prose else _short(abs(value))
+    if unit == "watts":
+        return f"{sign}{text}W" if prose else f"{value / 1e9:,.1f} GW"
     if unit == "usd":
         return f"{sign}${text}"
     if unit == "usd_per_year":
@@ -57,3 +66,10 @@ def _short(value: float) -> str:
         if value >= scale:
             return f"{value / scale:,.{1 if value / scale < 100 else 0}f}{suffix}"
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _significant(value: float) -> str:
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.3g}"

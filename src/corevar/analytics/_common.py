@@ -113,19 +113,27 @@ class Points(NamedTuple):
         return (self.days - self.days[0]).astype(float) / DAYS_PER_YEAR
 
 
+def paired(dates: ArrayLike, values: ArrayLike, name: str) -> tuple[DayArray, FloatArray, np.ndarray]:
+    """``dates`` and ``values`` as 1-D arrays of equal length, and the mask of pairs with both present.
+
+    Raises ``ValueError`` naming ``name`` when the shapes do not pair up.
+    """
+    days = as_days(dates, "dates")
+    vals = as_floats(values, name)
+    if days.ndim != 1:
+        raise ValueError(f"dates must be one-dimensional, got shape {days.shape}")
+    if vals.shape != days.shape:
+        raise ValueError(f"{name} must have one entry per date; got {vals.size} {name} for {days.size} dates")
+    return days, vals, ~np.isnat(days) & np.isfinite(vals)
+
+
 def clean(dates: ArrayLike, values: ArrayLike) -> Points:
     """Pair ``dates`` with ``values``, drop missing pairs, sort by date and average same-day duplicates.
 
     Why: observations arrive unordered and sometimes twice for a day (two sources after conflict resolution);
     every series function needs one value per day in order. The inputs are never modified.
     """
-    days = as_days(dates, "dates")
-    vals = as_floats(values, "values")
-    if days.ndim != 1:
-        raise ValueError(f"dates must be one-dimensional, got shape {days.shape}")
-    if vals.shape != days.shape:
-        raise ValueError(f"values must have one entry per date; got {vals.size} values for {days.size} dates")
-    keep = ~np.isnat(days) & np.isfinite(vals)
+    days, vals, keep = paired(dates, values, "values")
     days, vals = days[keep], vals[keep]
     order = np.argsort(days, kind="stable")
     days, vals = days[order], vals[order]

@@ -31,10 +31,9 @@ from corevar.analytics._common import (
     NAN,
     DayArray,
     FloatArray,
-    as_days,
-    as_floats,
     check_level,
     ols_rows,
+    paired,
     to_date,
 )
 
@@ -53,13 +52,7 @@ class Frontier(NamedTuple):
 
 
 def _prices(dates: ArrayLike, prices: ArrayLike) -> tuple[DayArray, FloatArray, np.ndarray]:
-    days = as_days(dates, "dates")
-    p = as_floats(prices, "prices")
-    if days.ndim != 1:
-        raise ValueError(f"dates must be one-dimensional, got shape {days.shape}")
-    if p.shape != days.shape:
-        raise ValueError(f"prices must have one entry per date; got {p.size} prices for {days.size} dates")
-    keep = ~np.isnat(days) & np.isfinite(p)
+    days, p, keep = paired(dates, prices, "prices")
     bad = p[keep & (p <= 0)]
     if bad.size:
         raise ValueError(f"prices must be > 0 (a log-linear fit needs positive prices), got {bad[0]!r}")

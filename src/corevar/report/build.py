@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from .. import registry
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -50,16 +52,8 @@ SATURATION_MIN_POINTS = 5
 SATURATION_BOOT = 200
 DAYS_PER_MONTH = 365.25 / 12
 TARGET_HORIZON_DAYS = 400  # targets due later than this are left off charts (they squash the x-axis)
-CORE_VARIABLES: tuple[str, ...] = (
-    "users",
-    "revenue",
-    "retention",
-    "enterprise",
-    "coding",
-    "inference_cost",
-    "compute_finance",
-    "market_share",
-)
+# The taxonomy's core variables in its order; capital markets are context, shown in the chain sections only.
+CORE_VARIABLES: tuple[str, ...] = tuple(v for v in registry.core_variables() if v != "capital_markets")
 SCORE_METRICS: dict[str, tuple[str, ...]] = {
     "users": ("weekly_active_users", "monthly_active_users", "daily_active_users"),
     "revenue": ("arr", "revenue", "paying_subscribers"),
@@ -347,7 +341,6 @@ class _Context:
     def __init__(self, frame: pd.DataFrame, reference: date, names: dict[str, str], tiers: dict[str, str]) -> None:
         import pandas as pd
 
-        from .. import registry
         from ..frame import resolve
 
         self.frame = frame
@@ -444,7 +437,6 @@ def _record(raw: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def _product_names() -> dict[str, str]:
-    from .. import registry
 
     return {p.id: p.name for e in registry.entities().values() for p in e.products}
 
@@ -469,7 +461,6 @@ def _point(rec: dict[str, Any]) -> Point:
 
 def _labs(ctx: _Context) -> list[str]:
     """OpenAI, Anthropic and Google first, then other labs with data on 2+ core variables (companies: 4+)."""
-    from .. import registry
 
     entities = registry.entities()
     coverage: dict[str, set[str]] = {}
@@ -597,7 +588,6 @@ def _target(ctx: _Context, entity: str, core: str) -> tuple[str, str]:
 
 # -- sections --------------------------------------------------------------------------------------------------
 def _section(ctx: _Context, core: str, labs: list[str]) -> Section:
-    from .. import registry
 
     question = registry.core_variables().get(core, "")
     charts: list[Chart] = []

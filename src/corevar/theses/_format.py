@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import math
 
+from ..units import format_value
+
 __all__ = ["human", "metric_name", "pct", "points", "subject_name"]
 
 _SHORT_METRICS = {
@@ -16,35 +18,10 @@ _SHORT_METRICS = {
 }
 
 
-def _scaled(value: float) -> str:
-    magnitude = abs(value)
-    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if magnitude >= factor:
-            return f"{value / factor:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
 def human(value: float, unit: str) -> str:
-    """``human(8.5e8, "users") == "850M"``; ``human(0.368, "fraction") == "36.8%"``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if unit == "fraction":
-        return f"{value * 100:.3g}%"
-    if unit == "usd":
-        return ("-" if value < 0 else "") + "$" + _scaled(abs(value))
-    if unit == "usd_per_year":
-        return ("-" if value < 0 else "") + "$" + _scaled(abs(value)) + "/yr"
-    if unit == "usd_per_million_tokens":
-        return f"${value:.2f}/M tokens" if value >= 0.1 else f"${value:.3g}/M tokens"
-    if unit == "multiple_per_year":
-        return f"{value:.3g}x/yr"
-    if unit == "watts":
-        return _scaled(value) + "W"
-    if unit == "minutes":
-        return f"{value:.3g} min"
-    if unit == "points":  # leaderboard scores are read as whole numbers, never "1.5K"
-        return f"{value:,.0f}"
-    return _scaled(value)
+    """``human(8.5e8, "users") == "850M"``; ``human(0.368, "fraction") == "36.8%"`` (prose style of
+    :func:`corevar.units.format_value`, the one place units are formatted)."""
+    return format_value(value, unit, prose=True)
 
 
 def pct(value: float, signed: bool = True) -> str:
