@@ -1,0 +1,403 @@
+"""What the web app reads: an in-memory snapshot of the store, reloaded only when the database file changes.
+
+Why a snapshot and not an open connection: DuckDB lets one process write a database file, and an open connection
+in the server would lock every ``corevar ingest`` out of the store for as long as the server runs. So the app
+never holds the store open. Each request looks at the database file (``os.stat`` of the file and its write-ahead
+log, a few microseconds); when nothing changed it answers from the snapshot in memory; when the file changed it
+opens the store read-only, reads the live observations and registries, closes it, and builds a new snapshot.
+Everything derived from a snapshot (the verdicts as of a day, the report, a rendered response) is cached under
+the snapshot's dataset version, so repeated calls are cheap and a new ingest is visible on the next call.
+
+While a writer holds the store (an ingest in another terminal) a reload cannot open it: the app keeps answering
+from the last snapshot and marks the response ``X-Corevar-Stale``; the next call after the write reloads. With no
+snapshot yet it waits a bounded time and then answers 503 with a message naming the cause.
+
+This module is the only place in the web face that touches the store, the thesis engine or the report builder, so
+a change in their call signatures is adapted here once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CorevarError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["BusyError", "Snapshot", "SnapshotCache", "ingest_records", "resolve_db"]
+
+OPEN_WAIT_S = 10.0  # how long a first load (or a write) waits for a writer to let go of the store
+RETRY_EVERY_S = 0.1
+DERIVED_SLOTS = 64  # cached verdicts/reports per snapshot (one per as-of day asked for)
+
+
+class BusyError(CorevarError):
+    """The store is held by another process for longer than the app waits."""
+
+    exit_code = 2
+
+
+def resolve_db(db: str | Path | None) -> Path:
+    """The database path the CLI would use for ``db`` (``$COREVAR_DB`` or the user's data directory)."""
+    if db is not None:
+        return Path(db).expanduser().resolve()
+    try:
+        from ..store import default_path
+    except ImportError:  # the store became a package
+        from ..store.schema import default_path  # type: ignore[no-redef]
+    return default_path().resolve()
+
+
+def fingerprint(path: Path) -> tuple[int, ...]:
+    """Size and modification time of the database file and its WAL: changes whenever a writer commits."""
+    out: list[int] = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            out += [-1, -1]
+        else:
+            out += [st.st_size, st.st_mtime_ns]
+    return tuple(out)
+
+
+def _busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "busy" in text or "held by" in text or "being written" in text
+
+
+def _open(db: Path, *, write: bool) -> Any:
+    """``corevar.open`` read-only where the store supports it (it never writes then), else the plain open."""
+    from .. import api
+
+    params = inspect.signature(api.open).parameters
+    if "write" in params:
+        return api.open(db, write=write)
+    return api.open(db)
+
+
+def _open_waiting(db: Path, *, write: bool, wait_s: float) -> Any:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return _open(db, write=write)
+        except CorevarError as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                if _busy(exc):
+                    raise BusyError(
+                        f"the corevar store {db} is held by another process (an ingest?) and was not released "
+                        f"within {wait_s:.0f} s; try again when it finishes"
+                    ) from exc
+                raise
+        except Exception as exc:  # a raw duckdb lock error from an older store
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise BusyError(
+                    f"the corevar store {db} is held by another process (an ingest?) and was not released "
+                    f"within {wait_s:.0f} s; try again when it finishes"
+                ) from exc
+        time.sleep(RETRY_EVERY_S)
+
+
+@dataclass
+class Snapshot:
+    """The live observations and registries of one dataset version, plus caches of what is derived from them."""
+
+    version: str
+    frame: pd.DataFrame  # every live observation (conflicts included), as_of/published as Timestamps
+    metrics: pd.DataFrame
+    entities: pd.DataFrame
+    registry: Any = None  # corevar.registry.Registry where the store provides one
+    loaded_at: float = field(default_factory=time.time)
+    _derived: OrderedDict[Any, Any] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()`` once per key for this snapshot (bounded LRU); concurrent callers of one key wait for one."""
+        with self._lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]
+        value = make()
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > DERIVED_SLOTS:
+                self._derived.popitem(last=False)
+        return value
+
+    # -- names -----------------------------------------------------------------------------------------------
+    def entity_names(self) -> dict[str, str]:
+        return self.derived(
+            "entity_names", lambda: dict(zip(self.entities["entity"], self.entities["name"], strict=False))
+        )
+
+    def product_names(self) -> dict[str, str]:
+        def make() -> dict[str, str]:
+            rows = self.entities.dropna(subset=["product"])
+            return dict(zip(rows["product"], rows["product_name"], strict=False))
+
+        return self.derived("product_names", make)
+
+    def data_through(self) -> date | None:
+        if self.frame.empty:
+            return None
+        return self.frame["published"].max().date()
+
+    # -- views -----------------------------------------------------------------------------------------------
+    def known(self, known_on: date | None) -> pd.DataFrame:
+        """The live observations as known on a day (published on or before it), conflicts included."""
+        if known_on is None:
+            return self.frame
+        import pandas as pd
+
+        return self.derived(("known", known_on), lambda: self.frame[self.frame["published"] <= pd.Timestamp(known_on)])
+
+    def marked(self, known_on: date | None) -> pd.DataFrame:
+        """:meth:`known` with a ``shown`` column: whether the conflict rule picks the row (among what was known)."""
+
+        def make() -> pd.DataFrame:
+            from .. import frame as fr
+
+            rows = self.known(known_on)
+            chosen = set(fr.resolve(rows)["id"]) if not rows.empty else set()
+            return rows.assign(shown=rows["id"].isin(chosen))
+
+        return self.derived(("marked", known_on), make)
+
+    def conflicts(self, known_on: date | None) -> pd.DataFrame:
+        """Observations that disagree about one subject, metric, basis and date, with the conflict rule's pick."""
+
+        def make() -> pd.DataFrame:
+            from .. import frame as fr
+
+            rows = self.known(known_on)
+            clash = fr.conflicts(rows)
+            chosen = set(fr.resolve(clash)["id"]) if not clash.empty else set()
+            return clash.assign(shown=clash["id"].isin(chosen))
+
+        return self.derived(("conflicts", known_on), make)
+
+    def sources(self, known_on: date | None) -> pd.DataFrame:
+        """Every source behind a live observation: url, publisher, first publication, title, observation count."""
+
+        def make() -> pd.DataFrame:
+            rows = self.known(known_on)
+            grouped = rows.groupby("source_url", sort=False).agg(
+                publisher=("publisher", "first"),
+                published=("published", "min"),
+                title=("title", "first"),
+                observations=("id", "size"),
+            )
+            out = grouped.reset_index().rename(columns={"source_url": "url"})
+            return out.sort_values(["publisher", "url"], kind="mergesort").reset_index(drop=True)[
+                ["url", "publisher", "published", "title", "observations"]
+            ]
+
+        return self.derived(("sources", known_on), make)
+
+    def check(self, as_of: date | None, theses_text: str | None = None) -> Any:
+        """The thesis check as of a day (default theses, or the given YAML text, parsed but never stored)."""
+
+        def make() -> Any:
+            from ..theses import evaluate, load_theses, parse_theses
+
+            theses = parse_theses(theses_text, name="request") if theses_text is not None else load_theses()
+            return _evaluate(evaluate, theses, self.known(as_of), as_of, self.version, self.registry)
+
+        if theses_text is not None:  # judged on request, not cached: the text is the caller's
+            return make()
+        return self.derived(("check", as_of), make)
+
+    def report(self, as_of: date | None) -> Any:
+        """The report's view model as of a day: what the dashboard's variable pages draw, as the report does."""
+
+        def make() -> Any:
+            return _build_report(self, as_of)
+
+        return self.derived(("report", as_of), make)
+
+    def report_html(self, as_of: date | None) -> str:
+        def make() -> str:
+            from ..report.html import render_html
+
+            return render_html(self.report(as_of))
+
+        return self.derived(("report_html", as_of), make)
+
+
+def _evaluate(
+    evaluate: Callable[..., Any], theses: Any, frame: Any, as_of: date | None, version: str, registry: Any
+) -> Any:
+    """The engine's ``evaluate`` with or without the registry argument (it gains one with the one-house work)."""
+    params = inspect.signature(evaluate).parameters
+    if "registry" in params and registry is not None:
+        return evaluate(theses, frame, registry, as_of=as_of, dataset_version=version)
+    return evaluate(theses, frame, as_of=as_of, dataset_version=version)
+
+
+def _build_report(snap: Snapshot, as_of: date | None) -> Any:
+    """The report's view model. Uses ``corevar.views.build`` where it exists, else the report's own builder."""
+    check = snap.check(as_of)
+    try:
+        from .. import views  # type: ignore[attr-defined]
+
+        build = views.build
+    except (ImportError, AttributeError):
+        from ..report.build import build as report_build
+
+        return report_build(snap.known(as_of), check, dataset_version=snap.version, as_of=as_of)
+    return build(_views_snapshot(snap, as_of), check, as_of=as_of)
+
+
+def _views_snapshot(snap: Snapshot, as_of: date | None) -> Any:
+    """What ``views.build`` takes as its snapshot: built with the views module's own constructor where it has one."""
+    from .. import views  # type: ignore[attr-defined]
+
+    maker = getattr(views, "Snapshot", None)
+    if maker is not None:
+        kwargs = {"frame": snap.known(as_of), "registry": snap.registry, "dataset_version": snap.version}
+        accepted = inspect.signature(maker).parameters
+        return maker(**{k: v for k, v in kwargs.items() if k in accepted})
+    return snap.known(as_of)
+
+
+def _load(db: Path, *, wait_s: float) -> Snapshot:
+    cv = _open_waiting(db, write=False, wait_s=wait_s)
+    try:
+        version = cv.dataset_version()
+        frame = cv.frame()
+        metrics = cv.metrics()
+        entities = cv.entities()
+        registry = None
+        store = getattr(cv, "store", None)
+        if store is not None and hasattr(store, "registry"):
+            try:
+                registry = store.registry()
+            except Exception:  # an older store without the value object: the engine reads its own
+                registry = None
+    finally:
+        cv.close()
+    return Snapshot(version=version, frame=frame, metrics=metrics, entities=entities, registry=registry)
+
+
+class SnapshotCache:
+    """Hands out the current :class:`Snapshot` of one database file, reloading it only when the file changed."""
+
+    def __init__(self, db: str | Path | None = None, *, wait_s: float = OPEN_WAIT_S) -> None:
+        self.db = resolve_db(db)
+        self.wait_s = wait_s
+        self._snap: Snapshot | None = None
+        self._fp: tuple[int, ...] | None = None
+        self._lock = threading.Lock()
+        self.stale = False  # the last get() answered from an older snapshot because a writer held the store
+        self._legacy_rw = not _supports_read_only()
+
+    def current(self) -> Snapshot | None:
+        """The snapshot in memory, without looking at the file (None before the first load)."""
+        return self._snap
+
+    def unchanged(self) -> bool:
+        """Whether the file is as it was when the snapshot in memory was read (one stat, no lock)."""
+        return self._snap is not None and self._fp == fingerprint(self.db)
+
+    def get(self) -> Snapshot:
+        """The snapshot of the file as it is now (reloaded if it changed; the last one while a writer holds it)."""
+        before = fingerprint(self.db)
+        snap = self._snap
+        if snap is not None and before == self._fp:
+            self.stale = False
+            return snap
+        with self._lock:
+            before = fingerprint(self.db)
+            if self._snap is not None and before == self._fp:
+                self.stale = False
+                return self._snap
+            try:
+                fresh = _load(self.db, wait_s=0.0 if self._snap is not None else self.wait_s)
+            except BusyError:
+                if self._snap is None:
+                    raise
+                self.stale = True  # a writer holds the store: answer from what we have, reload next time
+                return self._snap
+            # A store that cannot open read-only may touch the file while we read; its state after we closed it
+            # is the one we hold. A read-only open never writes, so the state before it is the safe one.
+            self._fp = fingerprint(self.db) if self._legacy_rw else before
+            if self._snap is not None and fresh.version == self._snap.version:
+                fresh = self._snap  # nothing live changed (e.g. a checkpoint): keep the caches
+            self._snap = fresh
+            self.stale = False
+            return fresh
+
+    def invalidate(self) -> None:
+        """Forget the file's state so the next get() reloads (after this process wrote to the store)."""
+        self._fp = None
+
+
+def _supports_read_only() -> bool:
+    from .. import api
+
+    return "write" in inspect.signature(api.open).parameters
+
+
+# -- writes ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WriteResult:
+    rows: int
+    added: int
+
+
+def ingest_records(db: Path, records: Iterable[Mapping[str, Any]], *, wait_s: float = OPEN_WAIT_S) -> WriteResult:
+    """Validate and append records all-or-nothing through the store's ingest path; raises IngestError or BusyError.
+
+    Problems name the record as ``request:<n>`` (n counts records from 1).
+    """
+    rows = [dict(r) for r in records]
+    cv = _open_waiting(db, write=True, wait_s=wait_s)
+    try:
+        store = cv.store
+        try:
+            from ..load import ingest_records as load_ingest  # type: ignore[attr-defined]
+        except ImportError:
+            load_ingest = None
+        if load_ingest is not None:
+            params = inspect.signature(load_ingest).parameters
+            kwargs: dict[str, Any] = {"source_name": "request", "origin": "user"}
+            if "parse_human" in params:
+                kwargs["parse_human"] = True
+            result = load_ingest(store, rows, **kwargs)
+        else:
+            result = _legacy_ingest(store, rows)
+    finally:
+        cv.close()
+    return WriteResult(rows=int(getattr(result, "rows", len(rows))), added=int(getattr(result, "added", 0)))
+
+
+def _legacy_ingest(store: Any, rows: list[dict[str, Any]]) -> Any:
+    """Before ``corevar.load.ingest_records``: one CSV in a temporary folder, problems renamed to request:<n>."""
+    import tempfile
+
+    from ..errors import IngestError, Problem
+    from ..ingest import ingest, records_to_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "request.csv"
+        path.write_text(records_to_file(rows).getvalue(), encoding="utf-8")
+        try:
+            return ingest(store, [path], parse_human=True)
+        except IngestError as exc:
+            problems = [
+                Problem(
+                    "request", None if p.line is None else p.line - 1, p.field, p.message.replace(str(path), "request")
+                )
+                for p in exc.problems
+            ]
+            raise IngestError(problems, total=exc.total) from None
