@@ -2,7 +2,10 @@
 
 Modules (nouns): :mod:`~corevar.analytics.timeline` (day count, interpolation), :mod:`~corevar.analytics.growth`,
 :mod:`~corevar.analytics.targets`, :mod:`~corevar.analytics.saturation`, :mod:`~corevar.analytics.unit_economics`,
-:mod:`~corevar.analytics.market`, :mod:`~corevar.analytics.prices`. Each module also has a ``summary(frame)``
+:mod:`~corevar.analytics.market`, :mod:`~corevar.analytics.prices`, and for stock prices
+:mod:`~corevar.analytics.returns` and :mod:`~corevar.analytics.risk` (empyrical's names and conventions; reached
+through the module, e.g. ``analytics.risk.sharpe_ratio``, because ``alpha``/``beta``/``cagr`` would be ambiguous
+at this level). Each module also has a ``summary(frame)``
 helper over an observation frame (columns ``as_of`` and ``value``); those are reached through the module, e.g.
 ``analytics.growth.summary(frame)``. Every formula is written out in ``docs/formulas.md``.
 
@@ -11,7 +14,17 @@ Importing this package imports NumPy only; SciPy and pandas are imported by the 
 
 from __future__ import annotations
 
-from corevar.analytics import growth, market, prices, saturation, targets, timeline, unit_economics
+from corevar.analytics import (
+    growth,
+    market,
+    prices,
+    returns,
+    risk,
+    saturation,
+    targets,
+    timeline,
+    unit_economics,
+)
 from corevar.analytics.growth import (
     Acceleration,
     GrowthSummary,
@@ -121,8 +134,10 @@ __all__ = [
     "prices",
     "reach_date",
     "required_growth",
+    "returns",
     "revenue_per_compute_dollar",
     "revenue_per_user",
+    "risk",
     "saturation",
     "saturation_fit",
     "saturation_fits",
