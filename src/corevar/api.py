@@ -1,19 +1,20 @@
 """The Python API: everything the CLI does, returning pandas DataFrames.
 
-    >>> import corevar
-    >>> cv = corevar.open()                         # the user's store, bundled data loaded on first use
-    >>> cv.show("openai", "weekly_active_users")    # the resolved series with its sources
+>>> import corevar
+>>> cv = corevar.open()                         # the user's store, bundled data loaded on first use
+>>> cv.show("openai", "weekly_active_users")    # the resolved series with its sources
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import frame as fr
-from .errors import UnknownNameError
+from .errors import IngestError, UnknownNameError
 from .store import Store
 
 if TYPE_CHECKING:
@@ -89,23 +90,29 @@ class Corevar:
         rows = rows.assign(shown=rows["id"].isin(chosen))
         if not include_superseded:
             rows = rows[rows["shown"]]
-        return rows.sort_values(["metric", "product", "basis", "as_of", "published"], na_position="first",
-                                kind="mergesort").reset_index(drop=True)
+        return rows.sort_values(
+            ["metric", "product", "basis", "as_of", "published"], na_position="first", kind="mergesort"
+        ).reset_index(drop=True)
 
-    def sources(self) -> pd.DataFrame:
-        """Every source behind a live observation: url, publisher, first publication date, title, rows."""
+    def sources(self, known_on: date | str | None = None) -> pd.DataFrame:
+        """Every source behind a live observation (published by ``known_on``): url, publisher, first publication
+        date, title, rows."""
+        day = date.fromisoformat(known_on) if isinstance(known_on, str) else known_on
         return self.store.con.execute(
             """
             SELECT source_url AS url, any_value(publisher) AS publisher, min(published) AS published,
                    any_value(title) AS title, count(*) AS observations
-            FROM observations WHERE id NOT IN (SELECT id FROM retractions)
+            FROM observations
+            WHERE id NOT IN (SELECT id FROM retractions) AND (CAST(? AS DATE) IS NULL OR published <= ?)
             GROUP BY source_url ORDER BY publisher, url
-            """
+            """,
+            [day, day],
         ).df()
 
-    def conflicts(self) -> pd.DataFrame:
-        """Observations that disagree about the same subject, metric, basis and date (all kept), and the pick."""
-        data = self.frame()
+    def conflicts(self, known_on: date | str | None = None) -> pd.DataFrame:
+        """Observations that disagree about the same subject, metric, basis and date (all kept), and the pick;
+        optionally as known on a date."""
+        data = self.frame(known_on=known_on)
         clash = fr.conflicts(data)
         chosen = set(fr.resolve(clash)["id"]) if not clash.empty else set()
         return clash.assign(shown=clash["id"].isin(chosen))
@@ -115,6 +122,29 @@ class Corevar:
         from .theses import evaluate, load_theses
 
         return evaluate(load_theses(theses), self.frame(), as_of=as_of, dataset_version=self.dataset_version())
+
+    def add(self, record: dict[str, Any]) -> IngestResult:
+        """Add one observation (a dict of the ingest columns) through the same validation as :meth:`ingest`.
+
+        Human numbers ("800M", "$13B", "12%") are accepted; a missing unit defaults to the metric's unit. Problems
+        are reported as ``corevar add:<line>: field ...``.
+        """
+        import tempfile
+
+        from .ingest import records_to_file
+
+        record = dict(record)
+        if not record.get("unit"):
+            units = self.store.con.execute("SELECT unit FROM metrics WHERE id = ?", [record.get("metric")]).fetchone()
+            record["unit"] = units[0] if units else ""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "add.csv"
+            path.write_text(records_to_file([record]).getvalue(), encoding="utf-8")
+            try:
+                return self.ingest([path], parse_human=True)
+            except IngestError as exc:
+                problems = [replace(p, path="corevar add") for p in exc.problems]
+                raise IngestError(problems, total=exc.total) from None
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def add_entity(self, entity: Entity | dict[str, Any]) -> Entity:
