@@ -183,17 +183,16 @@ async def claim(
 
 
 def _variable_charts(snap: Snapshot, core: str, day: date | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The charts and latest values of one core variable, from the report's model (as the report draws them)."""
+    """The charts and latest values of one core variable, from the report's view model (drawn as the report draws
+    them), so the page and the report never disagree."""
     model = snap.report(day)
     charts: list[dict[str, Any]] = []
     latest: list[dict[str, Any]] = []
-    sections = getattr(model, "sections", [])
-    for section in sections:
-        if getattr(section, "core", getattr(section, "id", None)) != core:
+    for section in getattr(model, "sections", ()):
+        if getattr(section, "core", None) != core:
             continue
-        for chart in getattr(section, "charts", []):
-            charts.append(_chart(model, chart))
-        for s in getattr(section, "latest", []):
+        charts.extend(_chart(model, chart) for chart in getattr(section, "charts", ()))
+        for s in getattr(section, "latest", ()):  # the older report model
             p = s.latest
             latest.append(
                 {
@@ -201,31 +200,55 @@ def _variable_charts(snap: Snapshot, core: str, day: date | None) -> tuple[list[
                     "product": s.product,
                     "metric": s.metric,
                     "label": s.label,
-                    "value": p.value,
-                    "unit": p.unit or s.unit,
+                    "text": _value(p.value, p.unit or s.unit),
                     "as_of": p.as_of,
                     "kind": p.kind,
                     "publisher": p.publisher,
                     "url": p.url,
-                    "basis": p.basis,
+                }
+            )
+    scorecard = getattr(model, "scorecard", None)
+    labs = getattr(scorecard, "labs", ())
+    for row in getattr(scorecard, "rows", ()):
+        if getattr(row, "core", None) != core:
+            continue
+        for lab, cell in zip(labs, row.cells, strict=False):
+            if cell.value is None:
+                continue
+            latest.append(
+                {
+                    "entity": lab.id,
+                    "product": "",
+                    "metric": row.metric,
+                    "label": f"{lab.name} · {row.label}" + (f" ({cell.what})" if cell.what else ""),
+                    "text": cell.text,
+                    "as_of": cell.as_of,
+                    "kind": cell.kind,
+                    "publisher": cell.publisher,
+                    "url": cell.url,
                 }
             )
     return charts, latest
 
 
 def _chart(model: Any, chart: Any) -> dict[str, Any]:
-    """A chart of the report's model as a Plotly figure, with its HTML title and caption."""
+    """A chart of the report's model as the report's own Plotly figure, with its HTML title and caption."""
+    import inspect
+
     try:
         from ..report.charts import figure
-
-        fig = figure(chart, getattr(model, "names", {}))
-    except Exception:  # a model the report's figure builder does not know: draw its series plainly
+    except ImportError:
         fig = _plain_figure(chart)
+    else:
+        if len(inspect.signature(figure).parameters) >= 2:
+            fig = figure(chart, getattr(model, "names", {}))
+        else:
+            fig = figure(chart)
     return {
         "id": f"chart-{chart.id}",
         "title": chart.title,
         "subtitle": getattr(chart, "subtitle", ""),
-        "caption": getattr(chart, "caption", "") or getattr(chart, "source_line", ""),
+        "caption": getattr(chart, "source_line", "") or getattr(chart, "caption", ""),
         "figure": _json_block(fig),
     }
 

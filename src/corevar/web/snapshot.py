@@ -245,48 +245,96 @@ def _evaluate(
 
 
 def _build_report(snap: Snapshot, as_of: date | None) -> Any:
-    """The report's view model. Uses ``corevar.views.build`` where it exists, else the report's own builder."""
+    """The report's view model: ``corevar.views.build`` (the one the report renders), else the older builder."""
     check = snap.check(as_of)
     try:
-        from .. import views  # type: ignore[attr-defined]
-
-        build = views.build
-    except (ImportError, AttributeError):
-        from ..report.build import build as report_build
+        from ..views import Snapshot as ViewSnapshot
+        from ..views import build
+    except ImportError:
+        from ..report.build import build as report_build  # type: ignore[import-not-found]
 
         return report_build(snap.known(as_of), check, dataset_version=snap.version, as_of=as_of)
-    return build(_views_snapshot(snap, as_of), check, as_of=as_of)
+    registry = snap.registry
+    if registry is None:  # a store without the registry value object: the shipped registry is what it holds
+        from ..registry import Registry
+
+        registry = Registry.bundled()
+    return build(
+        ViewSnapshot(frame=snap.known(as_of), registry=registry, dataset_version=snap.version), check, as_of=as_of
+    )
 
 
-def _views_snapshot(snap: Snapshot, as_of: date | None) -> Any:
-    """What ``views.build`` takes as its snapshot: built with the views module's own constructor where it has one."""
-    from .. import views  # type: ignore[attr-defined]
+def _store_class() -> Any:
+    from .. import store
 
-    maker = getattr(views, "Snapshot", None)
-    if maker is not None:
-        kwargs = {"frame": snap.known(as_of), "registry": snap.registry, "dataset_version": snap.version}
-        accepted = inspect.signature(maker).parameters
-        return maker(**{k: v for k, v in kwargs.items() if k in accepted})
-    return snap.known(as_of)
+    return store.Store
+
+
+def _read_only_store() -> bool:
+    """Whether the store can open read-only (``Store(path, mode="r")``): then it never writes while we read."""
+    return "mode" in inspect.signature(_store_class()).parameters
+
+
+def _open_read_only(db: Path, wait_s: float) -> Any:
+    store_cls = _store_class()
+    params = inspect.signature(store_cls).parameters
+    kwargs: dict[str, Any] = {"mode": "r"}
+    if "timeout" in params:  # the store waits (bounded) itself and names who holds the lock
+        kwargs["timeout"] = wait_s
+        try:
+            return store_cls(db, **kwargs)
+        except CorevarError as exc:
+            if _busy(exc):
+                raise BusyError(str(exc)) from exc
+            raise
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return store_cls(db, **kwargs)
+        except Exception as exc:
+            if not _busy(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise BusyError(
+                    f"the corevar store {db} is held by another process (an ingest?) and was not released "
+                    f"within {wait_s:.0f} s; try again when it finishes"
+                ) from exc
+        time.sleep(RETRY_EVERY_S)
+
+
+_ENTITIES_SQL = """
+    SELECT e.id AS entity, e.name, e.kind, array_to_string(e.tickers, ' ') AS tickers,
+           p.id AS product, p.name AS product_name, p.kind AS product_kind, p.tier, e.origin
+    FROM entities e LEFT JOIN products p ON p.entity = e.id ORDER BY e.id, p.id NULLS FIRST
+"""
 
 
 def _load(db: Path, *, wait_s: float) -> Snapshot:
+    """Read everything a snapshot holds, with the store open only for the duration of the read."""
+    if _read_only_store():
+        store = _open_read_only(db, wait_s)
+        try:
+            version = store.dataset_version()
+            frame = store.frame()
+            metrics = store.table("metrics")
+            entities = (
+                store.entities_listing()
+                if hasattr(store, "entities_listing")
+                else store.con.execute(_ENTITIES_SQL).df()
+            )
+            registry = store.registry() if hasattr(store, "registry") else None
+        finally:
+            store.close()
+        return Snapshot(version=version, frame=frame, metrics=metrics, entities=entities, registry=registry)
     cv = _open_waiting(db, write=False, wait_s=wait_s)
     try:
         version = cv.dataset_version()
         frame = cv.frame()
         metrics = cv.metrics()
         entities = cv.entities()
-        registry = None
-        store = getattr(cv, "store", None)
-        if store is not None and hasattr(store, "registry"):
-            try:
-                registry = store.registry()
-            except Exception:  # an older store without the value object: the engine reads its own
-                registry = None
     finally:
         cv.close()
-    return Snapshot(version=version, frame=frame, metrics=metrics, entities=entities, registry=registry)
+    return Snapshot(version=version, frame=frame, metrics=metrics, entities=entities, registry=None)
 
 
 class SnapshotCache:
@@ -299,7 +347,7 @@ class SnapshotCache:
         self._fp: tuple[int, ...] | None = None
         self._lock = threading.Lock()
         self.stale = False  # the last get() answered from an older snapshot because a writer held the store
-        self._legacy_rw = not _supports_read_only()
+        self._legacy_rw = not _read_only_store()
 
     def current(self) -> Snapshot | None:
         """The snapshot in memory, without looking at the file (None before the first load)."""
@@ -340,12 +388,6 @@ class SnapshotCache:
     def invalidate(self) -> None:
         """Forget the file's state so the next get() reloads (after this process wrote to the store)."""
         self._fp = None
-
-
-def _supports_read_only() -> bool:
-    from .. import api
-
-    return "write" in inspect.signature(api.open).parameters
 
 
 # -- writes ----------------------------------------------------------------------------------------------------
