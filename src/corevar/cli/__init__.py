@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "conflicts": ("data:conflicts", "List where sources disagree, and which report every view shows."),
     "ingest": ("ingest:ingest", "Validate observation files and append them all, or nothing."),
     "add": ("ingest:add", "Add one observation through the same validation as ingest."),
+    "serve": ("serve:serve", "Serve a live dashboard and a JSON API over the store (needs the web extra)."),
 }
 
 
