@@ -24,9 +24,12 @@ COLUMNS = [
     "checked_url",
     "checked_on",
     "comment",
+    "tier",
+    "quote",
 ]
 KEY = ("entity", "product", "metric", "basis", "as_of", "value", "kind")
 OUTCOMES = {"verified", "corrected", "dropped", "other_source"}
+TIERS = {"primary", "major", "secondary"}
 
 
 def _read(path: Path) -> tuple[list[str] | None, list[dict[str, str]]]:
@@ -42,6 +45,11 @@ def _key(row: dict[str, str]) -> tuple[str, ...]:
 
 HEADER, RECORDS = _read(VERIFICATION)
 OBSERVATIONS = {path.name: Counter(_key(r) for r in _read(path)[1]) for path in sorted(OBS_DIR.glob("*.csv"))}
+# the pages each live row cites (its source and, where set, the copy read), per file and key
+CITED = {
+    path.name: {(_key(r), url) for r in _read(path)[1] for url in (r["source_url"], r.get("via_url") or "") if url}
+    for path in sorted(OBS_DIR.glob("*.csv"))
+}
 
 
 def test_header_and_not_empty() -> None:
@@ -51,6 +59,11 @@ def test_header_and_not_empty() -> None:
 
 def test_outcomes_allowed() -> None:
     bad = [(i, r["outcome"]) for i, r in enumerate(RECORDS, start=2) if r["outcome"] not in OUTCOMES]
+    assert not bad, bad
+
+
+def test_tiers_allowed() -> None:
+    bad = [(i, r["tier"]) for i, r in enumerate(RECORDS, start=2) if r["tier"] and r["tier"] not in TIERS]
     assert not bad, bad
 
 
@@ -69,7 +82,9 @@ def test_records_point_at_observations() -> None:
         assert r["file"] in OBSERVATIONS, f"line {line}: unknown file {r['file']!r}"
         present = _key(r) in OBSERVATIONS[r["file"]]
         if r["outcome"] == "dropped":
-            if present:
+            # a dropped row is gone; another row with the same key may remain (a duplicate dropped, one kept),
+            # so the test is that no live row with this key still cites the dropped page
+            if (_key(r), r["checked_url"]) in CITED[r["file"]]:
                 missing.append(f"line {line}: dropped row still in {r['file']}")
         elif not present:
             missing.append(f"line {line}: no observation {r['file']} {_key(r)}")
