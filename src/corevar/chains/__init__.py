@@ -1,0 +1,1 @@
+"""corevar.chains: thematic baskets of stocks, their prices, returns, risk, attribution and event studies."""
