@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("ingest:ingest", "Validate observation files and append them all, or nothing."),
     "add": ("ingest:add", "Add one observation through the same validation as ingest."),
     "serve": ("serve:serve", "Serve a live dashboard and a JSON API over the store (needs the web extra)."),
+    "lint": ("lint:lint", "Check a file against the dataset's invariants, as warnings."),
 }
 
 
