@@ -5,6 +5,7 @@ The payload rows of the security tests are SYNTHETIC (publisher "SYNTHETIC ...")
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from pathlib import Path
@@ -12,38 +13,51 @@ from pathlib import Path
 import pytest
 
 from corevar.report import write_report
-from corevar.store import Store
 
 from ..conftest import row, write_csv
 
 PAYLOAD_SCRIPT = "<script>window.__pwned=1</script>"
 PAYLOAD_IMG = "<img src=x onerror=window.__pwned=2>"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def make_store(path: Path) -> Path:
+    """A store at ``path`` holding the bundled dataset (created on the write path)."""
+    from corevar.store import Store
+
+    params = inspect.signature(Store).parameters
+    (Store(path, mode="w") if "mode" in params else Store(path)).close()
+    return path
+
+
+def ingest(db: Path, csv_path: Path) -> None:
+    from corevar import api
+
+    params = inspect.signature(api.open).parameters
+    with api.open(db, write=True) if "write" in params else api.open(db) as cv:
+        cv.ingest([csv_path])
 
 
 @pytest.fixture(scope="session")
 def report_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "bundled.duckdb"
-    Store(path).close()
-    return path
+    return make_store(tmp_path_factory.mktemp("report") / "bundled.duckdb")
 
 
 @pytest.fixture(scope="session")
 def rendered(report_db: Path, tmp_path_factory: pytest.TempPathFactory):
-    """(html path, html text, Report) of the bundled data."""
+    """(html path, html text, ReportView) of the bundled data."""
     out = tmp_path_factory.mktemp("html")
-    path, report = write_report(out, db=report_db, theses=None)
-    return path, path.read_text(encoding="utf-8"), report
+    path, view = write_report(out, db=report_db, theses=None, since="2026-01-01")
+    return path, path.read_text(encoding="utf-8"), view
 
 
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory: pytest.TempPathFactory):
-    """(html path, html text, Report) of the bundled data plus SYNTHETIC rows carrying HTML/JS payloads."""
-    from corevar.api import open as open_store
-
+    """(html path, html text, ReportView) of the bundled data plus SYNTHETIC rows carrying HTML/JS payloads."""
     tmp = tmp_path_factory.mktemp("hostile")
-    db = tmp / "hostile.duckdb"
+    db = make_store(tmp / "hostile.duckdb")
     rows = [
-        # a WAU point (drawn in a chart: publisher in the hover text) and a price-decline estimate (note shown)
+        # a WAU point (drawn in a chart: publisher in the hover text) and a price-decline estimate
         row(
             publisher=f"SYNTHETIC {PAYLOAD_IMG}",
             title=f"SYNTHETIC {PAYLOAD_SCRIPT}",
@@ -65,10 +79,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
             source_url="https://example.org/synthetic-2",
         ),
     ]
-    with open_store(db) as cv:
-        cv.ingest([write_csv(tmp / "payload.csv", rows)])
-    path, report = write_report(tmp / "out", db=db, theses=None)
-    return path, path.read_text(encoding="utf-8"), report
+    ingest(db, write_csv(tmp / "payload.csv", rows))
+    path, view = write_report(tmp / "out", db=db, theses=None)
+    return path, path.read_text(encoding="utf-8"), view
 
 
 def figures(html: str) -> dict:

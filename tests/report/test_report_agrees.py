@@ -1,39 +1,61 @@
-"""What a reader sees in the report must be what `corevar check` and `corevar show` say."""
+"""What a reader sees must be one number per statistic: verdict cards, charts, tables and `corevar check` agree."""
 
 from __future__ import annotations
 
-import json
 import re
 
-from typer.testing import CliRunner
-
-from corevar.cli import app
-from corevar.units import format_value
-
-runner = CliRunner()
+from corevar.theses import evaluate, load_theses
 
 
-def test_claim_cards_match_corevar_check(rendered, report_db):
-    _, html, report = rendered
-    result = runner.invoke(app, ["--db", str(report_db), "check", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    checked = json.loads(result.output)
-    assert checked["dataset_version"] == report.dataset_version
-    for thesis in checked["theses"]:
-        card = re.search(rf'id="claim-{re.escape(thesis["id"])}" data-thesis="[^"]+" data-verdict="([a-z_]+)"', html)
-        assert card and card.group(1) == thesis["verdict"], thesis["id"]
+def _check(report_db):
+    from corevar.report.write import _evaluate, _open, _registry
+
+    with _open(report_db) as cv:
+        frame, version, registry = cv.frame(), cv.dataset_version(), _registry(cv)
+    return _evaluate(load_theses(None), frame, registry, as_of=None, version=version)
 
 
-def test_scorecard_users_match_corevar_show(rendered, report_db):
-    _, html, report = rendered
-    result = runner.invoke(app, ["--db", str(report_db), "show", "openai", "weekly_active_users", "--product",
-                                 "chatgpt", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    actual = ("official", "reported", "estimate")  # show lists targets too, marked by their kind
-    rows = [r for r in json.loads(result.output) if not r["basis"] and r["kind"] in actual]
-    latest = max(rows, key=lambda r: (r["as_of"], r["published"]))
-    cell = report.scorecard["openai"]["users"]
-    assert cell.series is not None and cell.series.metric == "weekly_active_users"
-    assert cell.series.latest.value == latest["value"]
-    assert cell.series.latest.as_of.isoformat() == latest["as_of"][:10]
-    assert format_value(latest["value"], "users") in html
+def test_verdict_cards_match_the_engine(rendered, report_db):
+    _, html, view = rendered
+    check = _check(report_db)
+    assert [t.id for t in check.theses] == [v.id for v in view.verdicts]
+    for thesis in check.theses:
+        card = re.search(rf'id="claim-{re.escape(thesis.id)}" data-thesis="[^"]+" data-verdict="([a-z_]+)"', html)
+        assert card and card.group(1) == thesis.verdict.value, thesis.id
+    _ = evaluate  # the engine the report calls, once
+
+
+def test_every_number_in_a_verdict_card_is_the_same_wherever_the_page_shows_it(rendered):
+    """The key number of a card (a ceiling, an HHI, a target gap) is one object: every other place on the page that
+    shows that statistic (a chart note, the market table, the scorecard) prints the very same text."""
+    _, html, view = rendered
+    keyed = {v.key.ref: v.key for v in view.verdicts if v.key is not None and v.key.ref}
+    assert keyed, "no card carries a shared statistic"
+    elsewhere = 0
+    for chart in view.charts():
+        for fit in chart.fits:
+            if fit.ref in keyed:
+                assert keyed[fit.ref].text in fit.note
+                elsewhere += 1
+        for target in chart.targets:
+            ref = f"target:{target.entity}/{target.product}/{target.metric}/{target.due.isoformat()}"
+            if ref in keyed:
+                assert target.status_text == keyed[ref].text
+                elsewhere += 1
+    for market in view.markets:
+        if market.hhi.ref in keyed:
+            assert market.hhi is keyed[market.hhi.ref] or market.hhi.text == keyed[market.hhi.ref].text
+            elsewhere += 1
+    assert elsewhere >= 2  # the WAU ceiling, the WAU target and the enterprise-spend HHI are each shown twice
+    for ref, num in keyed.items():  # and in the page itself, every occurrence of a ref carries the same text
+        shown = re.findall(rf'data-ref="{re.escape(ref)}"[^>]*>([^<]*)<', html)
+        assert all(num.text in s for s in shown), (ref, shown)
+
+
+def test_one_as_of_everywhere(rendered):
+    _, html, view = rendered
+    cut = view.as_of.isoformat()
+    assert f'data-as-of="{cut}"' in html
+    assert view.freshness.as_of == view.as_of
+    assert f"Data as of {cut}." in html  # every chart's source line states the same cut
+    assert all(f"Data as of {cut}." in c.source_line for c in view.charts())

@@ -3,32 +3,31 @@
 from __future__ import annotations
 
 from corevar.report import write_report
-from corevar.report.build import CORE_VARIABLES
 from corevar.report.markdown import md, md_link
 
 from .conftest import PAYLOAD_IMG, PAYLOAD_SCRIPT
 
 
 def test_report_markdown_has_every_section(report_db, tmp_path):
-    path, report = write_report(tmp_path, fmt="md", db=report_db, theses=None)
+    path, view = write_report(tmp_path, fmt="md", db=report_db, theses=None)
     assert path.name == "corevar-report.md"
     text = path.read_text(encoding="utf-8")
     for heading in (
-        "## The claims, judged against the data",
+        "## The bottom line",
         "## Scorecard",
         "## Market structure",
         "## Inference price decline",
-        "## Compute finance",
-        "## Theses: rules, verdicts and evidence",
+        "## Claims in detail",
         "## Data freshness",
         "## Sources",
     ):
         assert heading in text
-    for core in CORE_VARIABLES:
-        assert f"## {core.replace('_', ' ').capitalize()}" in text
-    for thesis in report.check.theses:
-        assert f"### {md(thesis.id)} ·" in text
-    assert report.dataset_version in text
+    for section in view.sections:
+        assert f"## {md(section.title)}" in text
+    for card in view.verdicts:
+        assert f"### {md(card.id)}: " in text
+        assert md(card.sentence) in text  # the same sentence as the HTML page
+    assert view.dataset_version in text
     assert "<script" not in text.lower()
 
 

@@ -1,12 +1,13 @@
-"""The report: one self-contained HTML page (or a Markdown file) of the scorecard, the claims and the sources.
+"""The report: one self-contained HTML page (or a Markdown file) rendered from the view model.
 
 >>> from corevar.report import write_report
->>> path, report = write_report("report")          # doctest: +SKIP
+>>> path, view = write_report("report")          # doctest: +SKIP
+
+Renderers only: every figure comes from :func:`corevar.views.build`.
 """
 
 from __future__ import annotations
 
-from .build import Report, build
-from .write import FORMATS, make_report, write_report
+from .write import FORMATS, make_report, render, write, write_report
 
-__all__ = ["FORMATS", "Report", "build", "make_report", "write_report"]
+__all__ = ["FORMATS", "make_report", "render", "write", "write_report"]

@@ -1,9 +1,15 @@
-"""Plotly figures as plain JSON-able dicts, and the safe way to put them and Plotly's JS into a page.
+"""Plotly figures as plain JSON-able dicts drawn from a :class:`~corevar.views.model.ChartView`, and the safe way to
+put them and plotly.js into a page.
 
-Figures are built as dicts (no ``plotly.graph_objects``: importing it costs more than the whole report) and drawn
-in the page with ``Plotly.newPlot``. Plotly renders trace names, titles and hover text as a small HTML subset, so
-every string that came from the data goes through :func:`hover_escape` first; the figure JSON is embedded with
+Figures are dicts (no ``plotly.graph_objects``: importing it costs more than the whole report), drawn in the page
+with ``Plotly.newPlot``. Titles, subtitles and source lines are HTML around the chart (they wrap and print); the
+figure carries only marks, axes and hover. Plotly renders trace names and hover text as a small HTML subset, so
+every string from the data goes through :func:`hover_escape`; the figure JSON is embedded with
 :func:`script_json`, which makes ``</script>`` and ``<!--`` impossible inside the script element.
+
+Conventions (docs/report.md): the conflict rule's pick solid, competing reports faint (35%); official = filled
+marker, reported = hollow, estimate = hollow + dotted; one fixed colour per company; levels from 0; log axes only
+for prices (and counts more than 30x apart), labelled; bars never on a log axis.
 """
 
 from __future__ import annotations
@@ -11,29 +17,18 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from ..units import format_value
-from .build import Chart, Point, Series
+from ..views.model import ChartView, PointView, SeriesView
+from ..views.numbers import fmt
 
-__all__ = ["figure", "hover_escape", "plotly_js", "script_json"]
+__all__ = ["PLOTLY_VERSION", "figure", "hover_escape", "plotly_js", "script_json"]
 
-ENTITY_COLORS = {
-    "openai": "#10a37f",
-    "anthropic": "#d97757",
-    "google": "#4285f4",
-    "xai": "#6b7280",
-    "meta": "#0866ff",
-    "microsoft": "#7fba00",
-    "deepseek": "#4d6bfe",
-    "mistral": "#fa520f",
-    "perplexity": "#20808d",
-}
-TIER_COLORS = {"gpt4_class": "#2563eb", "frontier": "#dc2626", "small": "#16a34a", "frontier_premium": "#9333ea"}
-PALETTE = ("#0f766e", "#b45309", "#7c3aed", "#be123c", "#0369a1", "#4d7c0f", "#a16207", "#475569")
+PLOTLY_VERSION = "4.1.1"
+STATIC = Path(__file__).parent / "static"
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+KIND_SYMBOL = {"official": "circle", "reported": "circle-open", "estimate": "circle-open-dot"}
 
 
 def hover_escape(value: object) -> str:
@@ -60,135 +55,213 @@ def _default(value: Any) -> Any:
 
 
 def plotly_js() -> str:
-    """The plotly.js bundle shipped inside the installed ``plotly`` package (read once, never fetched)."""
-    spec = find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the plotly package is not installed; `pip install plotly`")
-    path = Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
-    source = path.read_text(encoding="utf-8")
+    """The vendored plotly.js basic bundle (scatter + bar; read from the package, never fetched)."""
+    source = (STATIC / "plotly-basic.min.js").read_text(encoding="utf-8")
     # Defensive: a literal "</script" would end the element early. The bundle has none today.
     return source.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
 
 
-def _numbers(values: list[float] | None) -> list[float | None]:
-    """Floats for JSON: NaN and infinities become null (a gap in the line)."""
-    return [v if v is not None and math.isfinite(v) else None for v in values or []]
+def _num(v: float | None) -> float | None:
+    return v if v is not None and math.isfinite(v) else None
 
 
-def _fill(color: str) -> str:
-    """A #rrggbb colour as a light transparent fill."""
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},0.12)"
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
-def _color(series: Series, index: int) -> str:
-    return ENTITY_COLORS.get(series.entity) or TIER_COLORS.get(series.family) or PALETTE[index % len(PALETTE)]
+def _hover(label: str, p: PointView) -> str:
+    when = p.as_of.isoformat()
+    what = f"{p.text} ({p.kind})"
+    src = hover_escape(p.publisher)
+    extra = f"<br>{hover_escape(p.label)}" if p.label and p.label != label else ""
+    pick = "" if p.chosen else "<br><i>competing report (not the conflict rule's pick)</i>"
+    return f"<b>{hover_escape(label)}</b>{extra}<br>{when}: <b>{hover_escape(what)}</b><br>Source: {src}{pick}"
 
 
-def _hover(series: Series, p: Point, *, label: str | None = None) -> str:
-    parts = [
-        f"<b>{hover_escape(label or series.label)}</b>",
-        f"{hover_escape(format_value(p.value, p.unit or series.unit))} on {p.as_of.isoformat()}",
-        hover_escape(" · ".join(x for x in (p.kind, p.publisher) if x)),
-    ]
-    return "<br>".join(x for x in parts if x)
-
-
-def _axis(unit: str, log: bool) -> dict[str, Any]:
-    axis: dict[str, Any] = {"gridcolor": "#e5e7eb", "zeroline": False, "automargin": True}
-    if log:
-        axis.update(type="log", dtick=1)  # one tick per decade: $0.1, $1, $10
+def _axis(chart: ChartView) -> dict[str, Any]:
+    axis: dict[str, Any] = {"gridcolor": "#e8e8e8", "zeroline": False, "automargin": True, "fixedrange": True}
+    unit = chart.unit
+    if chart.log:
+        axis.update(type="log")
+        values = [p.value for s in chart.series for p in s.points if p.value > 0]
+        if values:  # 1-3-10 ticks over the data's range, labelled like every other number on the page
+            lo, hi = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+            ticks = [
+                m * 10.0**e
+                for e in range(lo, hi + 1)
+                for m in (1, 3)
+                if min(values) / 3 <= m * 10.0**e <= max(values) * 3
+            ]
+            axis.update(tickvals=ticks, ticktext=[fmt(t, unit).replace("/Mtok", "").replace("/yr", "") for t in ticks])
+    else:
+        axis["rangemode"] = "tozero"
     if unit == "fraction":
         axis["tickformat"] = ".0%"
-    elif unit in ("usd", "usd_per_year"):
+    elif unit in ("usd", "usd_per_year", "usd_per_million_tokens"):
         axis.update(tickprefix="$", exponentformat="B")
-    elif unit == "usd_per_million_tokens":
-        axis.update(tickprefix="$")
     else:
         axis["exponentformat"] = "B"
+    if chart.y_range is not None:
+        axis["range"] = list(chart.y_range)
     return axis
 
 
-def figure(chart: Chart, names: dict[str, str]) -> dict[str, Any]:
-    """``{"data": [...], "layout": {...}}`` for ``Plotly.newPlot``; every data string escaped."""
-    data: list[dict[str, Any]] = []
-    layout: dict[str, Any] = {
-        "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
-        "height": 360,
-        "font": {"family": FONT, "size": 12, "color": "#1f2937"},
+def _layout(chart: ChartView) -> dict[str, Any]:
+    return {
+        "margin": {"l": 56, "r": 16, "t": 8, "b": 36},
+        "font": {"family": FONT, "size": 12, "color": "#222"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.18, "font": {"size": 11}},
-        "yaxis": _axis(chart.unit, chart.log),
-        "xaxis": {"gridcolor": "#f3f4f6", "automargin": True},
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.15, "font": {"size": 11}},
+        "yaxis": _axis(chart),
+        "xaxis": {
+            "showgrid": False,
+            "showline": True,
+            "linecolor": "#999",
+            "ticks": "outside",
+            "automargin": True,
+            "fixedrange": True,
+        },
     }
-    if chart.kind == "stacked":
-        for i, s in enumerate(chart.series):
+
+
+def _scatter(s: SeriesView, pts: tuple[PointView, ...], *, faint: bool, mode: str) -> dict[str, Any]:
+    label = s.label
+    return {
+        "type": "scatter",
+        "mode": mode,
+        "name": hover_escape(label) + (" (other reports)" if faint else ""),
+        "legendgroup": hover_escape(s.key),
+        "showlegend": not faint,
+        "x": [p.as_of.isoformat() for p in pts],
+        "y": [p.value for p in pts],
+        "line": {"color": s.colour, "width": 2.2, "dash": "dot" if pts and pts[-1].kind == "estimate" else "solid"},
+        "marker": {
+            "color": _rgba(s.colour, 0.35) if faint else s.colour,
+            "size": 6,
+            "symbol": [KIND_SYMBOL.get(p.kind, "circle") for p in pts] if not faint else "circle",
+            "line": {"width": 1.5, "color": s.colour if not faint else _rgba(s.colour, 0.35)},
+        },
+        "error_y": {
+            "type": "data",
+            "symmetric": False,
+            "array": [(_num(p.high) - p.value) if _num(p.high) is not None else 0 for p in pts],
+            "arrayminus": [(p.value - _num(p.low)) if _num(p.low) is not None else 0 for p in pts],
+            "visible": any(p.low is not None or p.high is not None for p in pts) and not faint,
+            "color": s.colour,
+            "thickness": 1,
+            "width": 0,
+        },
+        "hovertext": [_hover(label, p) for p in pts],
+        "hoverinfo": "text",
+    }
+
+
+def figure(chart: ChartView) -> dict[str, Any]:
+    """``{"data": [...], "layout": {...}}`` for ``Plotly.newPlot``; every data string escaped."""
+    layout = _layout(chart)
+    data: list[dict[str, Any]] = []
+    if chart.kind == "score":
+        ys = [hover_escape(s.label) for s in chart.series]
+        for s in chart.series:
+            p = s.points[0]
             data.append(
                 {
-                    "type": "bar",
-                    "orientation": "h",
+                    "type": "scatter",
+                    "mode": "markers",
                     "name": hover_escape(s.label),
-                    "y": [hover_escape(p.basis) for p in s.points],
-                    "x": [p.value for p in s.points],
-                    "marker": {"color": _color(s, i)},
-                    "hovertext": [_hover(s, p, label=f"{s.label} · {p.basis}") for p in s.points],
+                    "showlegend": False,
+                    "y": [hover_escape(s.label)],
+                    "x": [p.value],
+                    "marker": {"color": s.colour, "size": 9},
+                    "error_x": {
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [(_num(p.high) - p.value) if _num(p.high) is not None else 0],
+                        "arrayminus": [(p.value - _num(p.low)) if _num(p.low) is not None else 0],
+                        "color": s.colour,
+                        "thickness": 1.5,
+                        "width": 4,
+                    },
+                    "hovertext": [_hover(s.label, p)],
                     "hoverinfo": "text",
                 }
             )
         layout.update(
-            barmode="stack",
-            height=max(240, 60 + 34 * len({p.basis for s in chart.series for p in s.points})),
-            xaxis={"tickformat": ".0%", "gridcolor": "#e5e7eb", "range": [0, 1.0]},
-            yaxis={"automargin": True},
-            margin={"l": 10, "r": 20, "t": 10, "b": 40},
+            xaxis={"title": {"text": hover_escape(chart.y_title)}, "gridcolor": "#e8e8e8", "fixedrange": True},
+            yaxis={"automargin": True, "categoryorder": "array", "categoryarray": ys, "fixedrange": True},
+            showlegend=False,
+            margin={"l": 8, "r": 16, "t": 8, "b": 40},
         )
-        return {"data": data, "layout": layout}
-    if chart.kind == "grouped":
-        for i, s in enumerate(chart.series):
+        return {"data": data, "layout": layout, "height": max(200, 60 + 30 * len(ys))}
+    if chart.kind == "deal":
+        bars = sorted(((p, s) for s in chart.series for p in s.points), key=lambda ps: ps[0].value)
+        labels = [hover_escape(p.label or s.label) for p, s in bars]
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels,
+                "x": [p.value for p, _ in bars],
+                "marker": {"color": [s.colour for _, s in bars]},
+                "text": [hover_escape(p.text) for p, _ in bars],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertext": [_hover(s.label, p) for p, s in bars],
+                "hoverinfo": "text",
+                "showlegend": False,
+            }
+        )
+        layout.update(
+            xaxis={
+                "title": {"text": hover_escape(chart.y_title)},
+                "gridcolor": "#e8e8e8",
+                "rangemode": "tozero",
+                "tickprefix": "$" if chart.unit.startswith("usd") else "",
+                "exponentformat": "B",
+                "fixedrange": True,
+            },
+            yaxis={"automargin": True, "fixedrange": True, "tickfont": {"size": 10}},
+            showlegend=False,
+            margin={"l": 8, "r": 48, "t": 8, "b": 40},
+        )
+        return {"data": data, "layout": layout, "height": max(220, 50 + 24 * len(bars))}
+    if chart.kind == "flow":
+        for s in chart.series:
             data.append(
                 {
                     "type": "bar",
                     "name": hover_escape(s.label),
-                    "x": [hover_escape(p.basis) for p in s.points],
+                    "x": [p.basis.upper() for p in s.points],
                     "y": [p.value for p in s.points],
-                    "marker": {"color": PALETTE[i % len(PALETTE)]},
-                    "hovertext": [_hover(s, p, label=f"{p.basis} · {s.label}") for p in s.points],
+                    "marker": {"color": s.colour, "pattern": {"shape": ""}},
+                    "hovertext": [_hover(s.label, p) for p in s.points],
                     "hoverinfo": "text",
                 }
             )
         layout["barmode"] = "group"
+        layout["xaxis"] = {
+            "type": "category",
+            "automargin": True,
+            "fixedrange": True,
+            "categoryorder": "category ascending",
+        }
         return {"data": data, "layout": layout}
-    if chart.kind == "bar":
-        xs, ys, hovers, colors = [], [], [], []
-        for i, s in enumerate(chart.series):
-            xs.append(hover_escape(s.label))
-            ys.append(s.latest.value)
-            hovers.append(_hover(s, s.latest))
-            colors.append(_color(s, i))
-        data.append(
-            {
-                "type": "bar",
-                "x": xs,
-                "y": ys,
-                "hovertext": hovers,
-                "hoverinfo": "text",
-                "marker": {"color": colors},
-                "showlegend": False,
-            }
-        )
-        return {"data": data, "layout": layout}
+    # line, share, price: dates on x
     for fit in chart.fits:
-        color = ENTITY_COLORS.get(fit.entity) or TIER_COLORS.get(fit.entity) or "#6b7280"
+        if not fit.dates:
+            continue
+        x = [d.isoformat() for d in fit.dates]
         if fit.band_low and fit.band_high:
-            x = [d.isoformat() for d in fit.dates]
             data.append(
                 {
                     "type": "scatter",
                     "mode": "lines",
                     "x": x,
-                    "y": _numbers(fit.band_high),
+                    "y": [_num(v) for v in fit.band_high],
                     "line": {"width": 0},
                     "hoverinfo": "skip",
                     "showlegend": False,
@@ -199,12 +272,11 @@ def figure(chart: Chart, names: dict[str, str]) -> dict[str, Any]:
                     "type": "scatter",
                     "mode": "lines",
                     "x": x,
-                    "y": _numbers(fit.band_low),
+                    "y": [_num(v) for v in fit.band_low],
                     "line": {"width": 0},
                     "fill": "tonexty",
-                    "fillcolor": _fill(color),
+                    "fillcolor": _rgba(fit.colour, 0.15),
                     "hoverinfo": "skip",
-                    "name": hover_escape(f"interval · {fit.label}"),
                     "showlegend": False,
                 }
             )
@@ -213,47 +285,34 @@ def figure(chart: Chart, names: dict[str, str]) -> dict[str, Any]:
                 "type": "scatter",
                 "mode": "lines",
                 "name": hover_escape(fit.label),
-                "x": [d.isoformat() for d in fit.dates],
-                "y": _numbers(fit.values),
-                "line": {"dash": "dot", "width": 1.5, "color": color},
+                "x": x,
+                "y": [_num(v) for v in fit.values],
+                "line": {"dash": "dot", "width": 1.5, "color": fit.colour},
                 "hoverinfo": "text",
                 "hovertext": hover_escape(fit.note or fit.label),
             }
         )
-    for i, s in enumerate(chart.series):
-        mode = "markers" if chart.kind == "scatter" else "lines+markers"
-        data.append(
-            {
-                "type": "scatter",
-                "mode": mode,
-                "name": hover_escape(s.label),
-                "x": [p.as_of.isoformat() for p in s.points],
-                "y": [p.value for p in s.points],
-                "line": {
-                    "color": _color(s, i),
-                    "width": 2,
-                    "shape": "hv" if s.metric == "inference_price" and chart.kind != "scatter" else "linear",
-                },
-                "marker": {"color": _color(s, i), "size": 7 if chart.kind == "scatter" else 6, "opacity": 0.85},
-                "hovertext": [_hover(s, p, label=f"{p.basis}" if chart.kind == "scatter" else None) for p in s.points],
-                "hoverinfo": "text",
-            }
-        )
-    for s in chart.targets:
+    for s in chart.series:
+        if s.faint:
+            data.append(_scatter(s, s.faint, faint=True, mode="markers"))
+        mode = "markers" if chart.kind == "price" else ("lines+markers" if len(s.points) > 1 else "markers")
+        trace = _scatter(s, s.points, faint=False, mode=mode)
+        if chart.kind == "price":  # each dot in its lab's colour is in the label; the tier's colour is the line
+            trace["marker"]["size"] = 7
+        data.append(trace)
+    for t in chart.targets:
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": hover_escape(s.label),
-                "x": [p.as_of.isoformat() for p in s.points],
-                "y": [p.value for p in s.points],
-                "marker": {
-                    "symbol": "star-open",
-                    "size": 13,
-                    "color": ENTITY_COLORS.get(s.entity, "#111827"),
-                    "line": {"width": 2},
-                },
-                "hovertext": [_hover(s, p) for p in s.points],
+                "name": hover_escape(t.text),
+                "x": [t.due.isoformat()],
+                "y": [t.value],
+                "marker": {"symbol": "line-ew-open", "size": 22, "color": t.colour, "line": {"width": 2.5}},
+                "hovertext": [
+                    f"<b>{hover_escape(t.text)}</b><br>{hover_escape(t.status_text)}<br>Source: "
+                    f"{hover_escape(t.publisher)}"
+                ],
                 "hoverinfo": "text",
             }
         )

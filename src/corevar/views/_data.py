@@ -1,0 +1,253 @@
+"""The snapshot's observations resolved once (conflict rule) and indexed, bounded whatever the store's size.
+
+Per-series pandas operations cost milliseconds each and a report draws hundreds of series, so the frame is resolved
+in one vectorised pass and everything after works on small Python lists. What the report can show is capped here
+(the newest :data:`MAX_POINTS` per series, :data:`MAX_FAINT` competing reports per series), so the time and size
+of the page do not grow with the store.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ACTUAL", "MAX_FAINT", "MAX_POINTS", "Data", "Rec", "basis_family", "safe_url", "text"]
+
+ACTUAL = ("official", "reported", "estimate")
+KIND_RANK = {"official": 0, "reported": 1, "estimate": 2}
+MAX_POINTS = 120  # newest points per series a chart draws
+MAX_FAINT = 40  # competing reports per series drawn faint
+
+_PERIODS = (
+    (re.compile(r"^fy\d{4}$"), "fiscal year"),
+    (re.compile(r"^(cy|y)\d{4}$"), "calendar year"),
+    (re.compile(r"^q[1-4]_\d{4}$"), "quarter"),
+    (re.compile(r"^h[12]_\d{4}$"), "half-year"),
+)
+
+
+def basis_family(basis: str) -> str:
+    """``fy2025`` -> "fiscal year", ``q1_2026`` -> "quarter"; any other basis is its own family."""
+    for pattern, name in _PERIODS:
+        if pattern.match(basis):
+            return name
+    return basis
+
+
+def is_period(basis: str) -> bool:
+    return basis_family(basis) != basis
+
+
+def text(value: Any) -> str:
+    """A frame cell as text: missing values (None, NaN, NA) become ""."""
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN / NA
+            return ""
+    except (TypeError, ValueError):
+        return ""
+    return str(value)
+
+
+def safe_url(url: str) -> str:
+    """The URL if it is http(s), else "" (shown as text, never as a link)."""
+    return url if re.match(r"^https?://", url or "", re.IGNORECASE) else ""
+
+
+def _day(value: Any) -> date | None:
+    if value is None or value != value:
+        return None
+    return value.date() if hasattr(value, "date") else value
+
+
+def _float(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+@dataclass(frozen=True)
+class Rec:
+    """One observation as plain Python values."""
+
+    id: str
+    entity: str
+    product: str
+    metric: str
+    basis: str
+    family: str
+    as_of: date
+    published: date | None
+    value: float
+    low: float | None
+    high: float | None
+    unit: str
+    kind: str
+    publisher: str
+    url: str
+    title: str
+    note: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.entity, self.product, self.metric, self.basis)
+
+
+def _records(frame: pd.DataFrame) -> list[Rec]:
+    cols = {c: frame[c].tolist() for c in frame.columns}
+    n = len(frame)
+    get = lambda c: cols.get(c) or [None] * n  # noqa: E731
+    out = []
+    for i, (
+        eid,
+        prod,
+        metric,
+        basis,
+        as_of,
+        pub,
+        value,
+        low,
+        high,
+        unit,
+        kind,
+        publisher,
+        url,
+        title,
+        note,
+        rid,
+    ) in enumerate(
+        zip(
+            get("entity"),
+            get("product"),
+            get("metric"),
+            get("basis"),
+            get("as_of"),
+            get("published"),
+            get("value"),
+            get("low"),
+            get("high"),
+            get("unit"),
+            get("kind"),
+            get("publisher"),
+            get("source_url"),
+            get("title"),
+            get("note"),
+            get("id"),
+            strict=True,
+        )
+    ):
+        b = text(basis)
+        day = _day(as_of)
+        v = _float(value)
+        if day is None or v is None:
+            continue
+        out.append(
+            Rec(
+                text(rid) or str(i),
+                text(eid),
+                text(prod),
+                text(metric),
+                b,
+                basis_family(b),
+                day,
+                _day(pub),
+                v,
+                _float(low),
+                _float(high),
+                text(unit),
+                text(kind),
+                text(publisher),
+                text(url),
+                text(title),
+                text(note),
+            )
+        )
+    return out
+
+
+class Data:
+    """Resolved actuals and targets known on the cut, indexed by (entity, metric) and by series key.
+
+    ``frame`` holds every observation published on or before the cut (the store snapshot). Actuals dated after the
+    cut are left out; targets are kept (they describe the future on purpose).
+    """
+
+    def __init__(self, frame: pd.DataFrame, cut: date | None) -> None:
+        import pandas as pd
+
+        from ..frame import resolve
+
+        self.total = len(frame)
+        if frame.empty:
+            self.actuals: list[Rec] = []
+            self.targets: list[Rec] = []
+            self.faint: dict[tuple[str, str, str, str], list[Rec]] = {}
+            self.counts: dict[tuple[str, str, str, str, date], int] = {}
+            self._by_em: dict[tuple[str, str], list[Rec]] = {}
+            self._by_key: dict[tuple[str, str, str, str], list[Rec]] = {}
+            return
+        actual_mask = frame["kind"].isin(ACTUAL)
+        if cut is not None:
+            actual_mask &= frame["as_of"] <= pd.Timestamp(cut)
+        actual = frame[actual_mask]
+        resolved = resolve(actual)
+        keys = ["entity", "product", "metric", "basis"]
+        filled = resolved.assign(product=resolved["product"].fillna(""), basis=resolved["basis"].fillna(""))
+        # the newest MAX_POINTS of every series: bounded whatever the store holds
+        rank = filled.groupby(keys, sort=False).cumcount(ascending=False)
+        kept = resolved[(rank < MAX_POINTS).to_numpy()]
+        # competing reports: actual rows the conflict rule did not pick, newest MAX_FAINT per series
+        losers = actual[~actual["id"].isin(resolved["id"])]
+        if len(losers):
+            lf = losers.assign(product=losers["product"].fillna(""), basis=losers["basis"].fillna(""))
+            lf = lf.sort_values("as_of", kind="mergesort")
+            lrank = lf.groupby(keys, sort=False).cumcount(ascending=False)
+            losers = losers.loc[lf.index[(lrank < MAX_FAINT).to_numpy()]]
+            sizes = (
+                actual.assign(product=actual["product"].fillna(""), basis=actual["basis"].fillna(""))
+                .groupby([*keys, "as_of"], sort=False)
+                .size()
+            )
+            many = sizes[sizes > 1]
+            self.counts = {(e, p, m, b, _day(d)): int(n) for (e, p, m, b, d), n in many.items()}
+        else:
+            self.counts = {}
+        self.dropped = {
+            k: int(n - MAX_POINTS) for k, n in filled.groupby(keys, sort=False).size().items() if n > MAX_POINTS
+        }
+        self.actuals = sorted(_records(kept), key=lambda r: (r.as_of, r.published or r.as_of))
+        self.faint = {}
+        for rec in _records(losers):
+            self.faint.setdefault(rec.key, []).append(rec)
+        targets = frame[frame["kind"] == "target"]
+        self.targets = sorted(_records(resolve(targets)), key=lambda r: (r.as_of, r.published or r.as_of))
+        self._by_em = {}
+        self._by_key = {}
+        for rec in self.actuals:
+            self._by_em.setdefault((rec.entity, rec.metric), []).append(rec)
+            self._by_key.setdefault(rec.key, []).append(rec)
+
+    def rows(self, entity: str, metric: str) -> list[Rec]:
+        """Resolved actuals of one entity and metric (every product and basis), oldest first."""
+        return self._by_em.get((entity, metric), [])
+
+    def series(self, key: tuple[str, str, str, str]) -> list[Rec]:
+        return self._by_key.get(key, [])
+
+    def keys(self) -> list[tuple[str, str, str, str]]:
+        return list(self._by_key)
+
+    def of_metric(self, metric: str) -> list[Rec]:
+        return [r for r in self.actuals if r.metric == metric]
+
+    def newest(self) -> date | None:
+        return max((r.as_of for r in self.actuals), default=None)

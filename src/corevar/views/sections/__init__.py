@@ -1,0 +1,1 @@
+"""One module per part of the report; each computes its figures once from the shared context."""
