@@ -3,11 +3,11 @@
 Modules (nouns): :mod:`~corevar.analytics.timeline` (day count, interpolation), :mod:`~corevar.analytics.growth`,
 :mod:`~corevar.analytics.targets`, :mod:`~corevar.analytics.saturation`, :mod:`~corevar.analytics.unit_economics`,
 :mod:`~corevar.analytics.market`, :mod:`~corevar.analytics.prices`, and for stock prices
-:mod:`~corevar.analytics.returns` and :mod:`~corevar.analytics.risk` (empyrical's names and conventions; reached
+:mod:`~corevar.analytics.returns`, :mod:`~corevar.analytics.risk` (empyrical's names and conventions; reached
 through the module, e.g. ``analytics.risk.sharpe_ratio``, because ``alpha``/``beta``/``cagr`` would be ambiguous
-at this level). Each module also has a ``summary(frame)``
-helper over an observation frame (columns ``as_of`` and ``value``); those are reached through the module, e.g.
-``analytics.growth.summary(frame)``. Every formula is written out in ``docs/formulas.md``.
+at this level), :mod:`~corevar.analytics.attribution` and :mod:`~corevar.analytics.events`. Each module also has a
+``summary(frame)`` helper over an observation frame (columns ``as_of`` and ``value``); those are reached through the
+module, e.g. ``analytics.growth.summary(frame)``. Every formula is written out in ``docs/formulas.md``.
 
 Importing this package imports NumPy only; SciPy and pandas are imported by the functions that need them.
 """
@@ -15,6 +15,8 @@ Importing this package imports NumPy only; SciPy and pandas are imported by the 
 from __future__ import annotations
 
 from corevar.analytics import (
+    attribution,
+    events,
     growth,
     market,
     prices,
@@ -111,6 +113,7 @@ __all__ = [
     "acceleration",
     "aligned_ratio",
     "annualised_growth",
+    "attribution",
     "burn_multiple",
     "cagr",
     "cagr_between",
@@ -119,6 +122,7 @@ __all__ = [
     "concentration",
     "concentration_band",
     "doubling_time",
+    "events",
     "frontier_prices",
     "gompertz_fit",
     "growth",
