@@ -150,7 +150,7 @@ def _isolated(tmp: Path) -> tuple[dict[str, str], list[Path]]:
 
 
 @pytest.mark.parametrize("how", ["before", "after", "env"])
-@pytest.mark.parametrize("name", list(READERS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.extras) if n == "report" else n for n in READERS])
 def test_read_command_uses_the_named_store(name: str, how: str, target: tuple[Path, str], tmp_path: Path) -> None:
     """Regression: `corevar --db X check` judged the default store, not X."""
     db, version = target
@@ -269,6 +269,16 @@ def test_other_failures_exit_1(bundled_db: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["--db", str(not_a_store), "metrics"])
     assert result.exit_code == 1 and result.output.startswith("Error: ")
     assert "Traceback" not in result.output
+
+
+def test_a_missing_extra_is_named_with_its_install_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "plotly", None)  # as if the report extra were not installed
+    result = runner.invoke(app, ["--db", str(tmp_path / "x.duckdb"), "report", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Error: this command needs the report extra (plotly is not installed): pip install 'corevar[report]'" in (
+        result.output
+    )
+    assert not (tmp_path / "x.duckdb").exists()
 
 
 def test_csv_format_and_metrics(bundled_db: Path) -> None:

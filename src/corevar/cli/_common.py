@@ -52,6 +52,7 @@ __all__ = [
     "format_option",
     "open_store",
     "parse_day",
+    "require_extra",
 ]
 
 ENV_DB = "COREVAR_DB"
@@ -75,6 +76,17 @@ def handled() -> Iterator[None]:
         yield
     except CorevarError as exc:
         fail(exc)
+
+
+def require_extra(extra: str, *modules: str) -> None:
+    """Exit 1 with the install line when a module of an optional extra is missing (never an ImportError trace)."""
+    from importlib import import_module
+
+    for module in modules:
+        try:
+            import_module(module)
+        except ImportError:
+            fail(f"this command needs the {extra} extra ({module} is not installed): pip install 'corevar[{extra}]'", 1)
 
 
 # -- options ---------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import AsOfOption, DbOption, db_path, fail, format_option, handled
+from ._common import AsOfOption, DbOption, db_path, fail, format_option, handled, require_extra
 
 if TYPE_CHECKING:
     from ..report.build import Report
@@ -73,6 +73,7 @@ def report(
     Examples: corevar report · corevar report --open · corevar report --format md --out notes
     · corevar report --theses mine.yaml --as-of 2026-04-27
     """
+    require_extra("report", "jinja2", "plotly")
     from ..report.write import write_report
 
     with handled():
