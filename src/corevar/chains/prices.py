@@ -334,25 +334,30 @@ def ingest_prices(
     ``store`` is a write-mode :class:`corevar.store.Store` (its ``append_prices``/``append_fx``); ``source`` is
     recorded on every row (default: the file name), so a price can always be traced to the file it came from.
     """
-    import pandas as pd
-
     files = [read_price_file(p, known, today=today) for p in paths]
     problems: list[Problem] = []
+    seen: dict[tuple[str, Any], tuple[str, float]] = {}
     for f in files:  # the same close twice across files is fine (skipped); two different closes are not
-        if f.prices is not None and f.prices.empty:
+        if f.prices is None:
+            continue
+        if f.prices.empty:
             problems.append(Problem(f.path, None, None, "no prices in the file"))
+        for ticker, day, close in zip(f.prices["ticker"], f.prices["date"], f.prices["close"], strict=True):
+            prior = seen.setdefault((ticker, day), (f.path, close))
+            if prior[1] != close:
+                text = f"{ticker} on {day.date()}: {close} here but {prior[1]} in {prior[0]}"
+                problems.append(Problem(f.path, None, "close", text))
     if problems:
         raise IngestError(problems)
-    now = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("s")
     added = 0
     with store.transaction():
         for f in files:
             label = source or Path(f.path).name
             if f.prices is not None:
-                table = f.prices.assign(source=label, origin=origin, ingested_at=now)
-                added += int(store.append_prices(table) or 0)
+                table = f.prices.assign(source=label)
+                added += int(store.append_prices(table, origin=origin) or 0)
             if f.fx is not None:
-                added += int(store.append_fx(f.fx.assign(source=label, ingested_at=now)) or 0)
+                added += int(store.append_fx(f.fx.assign(source=label)) or 0)
     return PriceIngestResult(files=len(files), rows=sum(f.rows for f in files), added=added)
 
 
