@@ -121,7 +121,10 @@ class Corevar:
         """Evaluate theses (default: the shipped ones) against the data; see :mod:`corevar.theses`."""
         from .theses import evaluate, load_theses
 
-        return evaluate(load_theses(theses), self.frame(), as_of=as_of, dataset_version=self.dataset_version())
+        return evaluate(
+            load_theses(theses), self.frame(), self.store.registry(), as_of=as_of,
+            dataset_version=self.dataset_version(),
+        )
 
     def add(self, record: dict[str, Any]) -> IngestResult:
         """Add one observation (a dict of the ingest columns) through the same validation as :meth:`ingest`.

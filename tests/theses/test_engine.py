@@ -4,13 +4,11 @@ default theses on the bundled data. Frames built here are SYNTHETIC unless the t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
-from typer.testing import CliRunner
 
+from corevar.registry import Registry
 from corevar.theses import (
     CheckResult,
     Verdict,
@@ -21,7 +19,6 @@ from corevar.theses import (
     parse_theses,
     render,
 )
-from corevar.theses.cli import check_command
 
 from .synthetic import frame, wau
 
@@ -40,6 +37,8 @@ theses:
         expect: missed
 """
 
+REG = Registry.bundled()
+
 
 def b1() -> list:
     return parse_theses(B1_LIKE, name="synthetic.yaml")
@@ -54,32 +53,34 @@ SYNTHETIC = frame(
 
 def test_as_of_filters_what_was_published_then() -> None:
     # before the due date nothing can be judged; after the February figure, the miss shows
-    assert evaluate(b1(), SYNTHETIC, as_of="2025-11-01").theses[0].verdict is N
-    assert evaluate(b1(), SYNTHETIC, as_of="2026-01-15").theses[0].verdict is N  # only a figure before the due date
-    assert evaluate(b1(), SYNTHETIC, as_of="2026-03-01").theses[0].verdict is S
+    assert evaluate(b1(), SYNTHETIC, REG, as_of="2025-11-01").theses[0].verdict is N
+    assert (
+        evaluate(b1(), SYNTHETIC, REG, as_of="2026-01-15").theses[0].verdict is N
+    )  # only a figure before the due date
+    assert evaluate(b1(), SYNTHETIC, REG, as_of="2026-03-01").theses[0].verdict is S
 
 
 def test_as_of_ignores_rows_published_later_even_if_they_describe_earlier_dates() -> None:
     late = pd.concat([SYNTHETIC, frame(wau(1.1e9, "2025-12-31", "2026-06-01"))], ignore_index=True)
-    assert evaluate(b1(), late, as_of="2026-03-01").theses[0].verdict is S
-    assert evaluate(b1(), late).theses[0].verdict is C  # the later restatement says the target was met
+    assert evaluate(b1(), late, REG, as_of="2026-03-01").theses[0].verdict is S
+    assert evaluate(b1(), late, REG).theses[0].verdict is C  # the later restatement says the target was met
 
 
 def test_adding_an_observation_moves_the_verdict() -> None:
-    before = evaluate(b1(), SYNTHETIC.iloc[:2])
+    before = evaluate(b1(), SYNTHETIC.iloc[:2], REG)
     assert before.theses[0].verdict is N
-    after = evaluate(b1(), pd.concat([SYNTHETIC.iloc[:2], SYNTHETIC.iloc[2:]], ignore_index=True))
+    after = evaluate(b1(), pd.concat([SYNTHETIC.iloc[:2], SYNTHETIC.iloc[2:]], ignore_index=True), REG)
     assert after.theses[0].verdict is S
 
 
 def test_evaluate_does_not_modify_its_input() -> None:
     data = SYNTHETIC.copy()
-    evaluate(load_theses(), data)
+    evaluate(load_theses(), data, REG)
     pd.testing.assert_frame_equal(data, SYNTHETIC)
 
 
 def test_result_is_stamped_with_dataset_version_and_as_of() -> None:
-    result = evaluate(b1(), SYNTHETIC, as_of="2026-03-01", dataset_version="abc123")
+    result = evaluate(b1(), SYNTHETIC, REG, as_of="2026-03-01", dataset_version="abc123")
     assert result.dataset_version == "abc123"
     assert str(result.as_of) == "2026-03-01"
     for fmt in ("table", "json", "md"):
@@ -88,7 +89,7 @@ def test_result_is_stamped_with_dataset_version_and_as_of() -> None:
 
 
 def test_render_json_shape() -> None:
-    result = evaluate(b1(), SYNTHETIC, dataset_version="v")
+    result = evaluate(b1(), SYNTHETIC, REG, dataset_version="v")
     data = json.loads(render(result, "json"))
     assert data["counts"] == {"supported": 1, "contradicted": 0, "mixed": 0, "insufficient_data": 0}
     thesis = data["theses"][0]
@@ -104,7 +105,7 @@ def test_render_escapes_outside_text() -> None:
         wau(800e6, "2025-10-06", publisher="[bold]x[/bold] <script>|"),
         wau(900e6, "2026-02-27", "2026-02-28", source_url="javascript:alert(1)"),
     )
-    result = evaluate(b1(), hostile)
+    result = evaluate(b1(), hostile, REG)
     md = render(result, "md")
     assert "<script>" not in md and "\\<script\\>" in md
     assert "](<javascript:" not in md
@@ -114,7 +115,7 @@ def test_render_escapes_outside_text() -> None:
 
 def test_render_rejects_unknown_format() -> None:
     with pytest.raises(ValueError, match="fmt must be one of table, json, md"):
-        render(evaluate(b1(), SYNTHETIC), "xml")
+        render(evaluate(b1(), SYNTHETIC, REG), "xml")
 
 
 @pytest.mark.parametrize(
@@ -138,27 +139,6 @@ def test_combine_table(verdicts: list[Verdict], how: str, expected: Verdict) -> 
     assert combine(verdicts, how) is expected
 
 
-# -- the CLI body -----------------------------------------------------------------------------------------------
-def cli() -> typer.Typer:
-    app = typer.Typer()
-    app.command()(check_command)
-    return app
-
-
-def test_check_command_bad_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(B1_LIKE.replace("kind: target", "kind: treshold"), encoding="utf-8")
-    result = CliRunner().invoke(cli(), [str(bad)])
-    assert result.exit_code == 2
-    assert f"Error: {bad}:8: rule 'kind': expected one of" in result.output
-
-
-def test_check_command_bad_as_of_exits_2() -> None:
-    result = CliRunner().invoke(cli(), ["--as-of", "yesterday"])
-    assert result.exit_code == 2
-    assert '--as-of "yesterday" is not a date' in result.output
-
-
 # -- the default theses on the bundled data ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, str]:
@@ -169,7 +149,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, str
 
 def test_default_theses_each_get_a_verdict_on_the_bundled_data(bundled: tuple[pd.DataFrame, str]) -> None:
     data, version = bundled
-    result = evaluate(load_theses([default_theses_path()]), data, dataset_version=version)
+    result = evaluate(load_theses([default_theses_path()]), data, REG, dataset_version=version)
     assert isinstance(result, CheckResult)
     assert len(result.theses) == 16
     for thesis in result.theses:
@@ -182,13 +162,4 @@ def test_default_theses_each_get_a_verdict_on_the_bundled_data(bundled: tuple[pd
                     assert all(e.source_url and e.publisher for e in node.evidence)
     # claims whose data does not exist yet say so, never guess
     assert result["R6"].verdict is N
-    assert "news triage data is missing" in result["R6"].explanation
-
-
-def test_check_command_on_bundled_data(tmp_path: Path, bundled: tuple[pd.DataFrame, str]) -> None:
-    db = tmp_path / "cli.duckdb"
-    result = CliRunner().invoke(cli(), ["--format", "json", "--db", str(db), "--as-of", "2026-04-27"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    assert data["as_of"] == "2026-04-27"
-    assert [t["id"] for t in data["theses"]][:2] == ["B1", "B2"]
+    assert "news triage" in result["R6"].explanation

@@ -1,11 +1,18 @@
-"""Numbers and names as a reader writes them: 850M, $13.1B, 36.8%, $2.50/M tokens, "ChatGPT WAU"."""
+"""Numbers and names as a reader writes them: 850M, $13.1B, 36.8%, $2.50/M tokens, "ChatGPT WAU".
+
+Names come from the :class:`~corevar.registry.Registry` the check was given (the store's), never from files, so
+an entity a user registered is named like the shipped ones.
+"""
 
 from __future__ import annotations
 
-import functools
 import math
+from typing import TYPE_CHECKING
 
 from ..units import format_value
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 __all__ = ["human", "metric_name", "pct", "points", "subject_name"]
 
@@ -24,7 +31,7 @@ def human(value: float, unit: str) -> str:
     return format_value(value, unit, prose=True)
 
 
-def pct(value: float, signed: bool = True) -> str:
+def pct(value: float | None, signed: bool = True) -> str:
     """0.146 -> "+14.6%"."""
     if value is None or not math.isfinite(value):
         return "n/a"
@@ -37,31 +44,22 @@ def points(value: float) -> str:
     return f"{value * 100:+.1f} points"
 
 
-@functools.cache
-def _names() -> dict[str, str]:
-    try:
-        from ..registry import entities
-
-        out: dict[str, str] = {}
-        for entity in entities().values():
-            out[entity.id] = entity.name
-            for product in entity.products:
-                out[product.id] = product.name
-        return out
-    except Exception:  # a broken registry must not stop a check; fall back to ids
-        return {}
-
-
 def metric_name(metric: str) -> str:
+    """WAU, MAU, ARR, DAU/MAU, else the id with spaces."""
     return _SHORT_METRICS.get(metric, metric.replace("_", " "))
 
 
-def subject_name(entity: str, product: str | None = None, metric: str | None = None, basis: str | None = None) -> str:
+def subject_name(
+    registry: Registry | None,
+    entity: str,
+    product: str | None = None,
+    metric: str | None = None,
+    basis: str | None = None,
+) -> str:
     """ "ChatGPT WAU", "OpenAI revenue (fy2025)", "Anthropic market share (enterprise_llm_api_spend)"."""
-    names = _names()
-    who = names.get(product, product) if product and product != "*" else names.get(entity, entity)
-    parts = [who]
-    if metric:
-        parts.append(metric_name(metric))
-    text = " ".join(parts)
+    if registry is None:
+        who = product if product and product != "*" else entity
+    else:
+        who = registry.product_name(product) if product and product != "*" else registry.entity_name(entity)
+    text = f"{who} {metric_name(metric)}" if metric else who
     return f"{text} ({basis})" if basis else text

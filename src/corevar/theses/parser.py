@@ -17,9 +17,17 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import CorevarError, Problem
-from ._model import RULE_KINDS, Thesis, ThesisFile
+from .kinds import names as kind_names
+from .model import Thesis, thesis_file_model
 
-__all__ = ["ThesisFileError", "ThesisProblem", "default_theses_path", "load_theses", "parse_theses"]
+__all__ = [
+    "ThesisFileError",
+    "ThesisProblem",
+    "default_theses_path",
+    "load_theses",
+    "locate",
+    "parse_theses",
+]
 
 _MAX_SHOWN = 20
 
@@ -123,12 +131,21 @@ def parse_theses(text: str, name: str = "<string>") -> list[Thesis]:
         raise ThesisFileError(
             [_Problem(name, node.start_mark.line + 1, "", None, "expected a mapping with a 'theses' list.")]
         )
+    model, _ = thesis_file_model()
     try:
-        return list(ThesisFile.model_validate(data).theses)
+        theses = list(model.model_validate(data).theses)
     except ValidationError as exc:
         found = [_problem_from_error(name, node, err) for err in exc.errors()]
         unique = list(dict.fromkeys(found))  # union members can report the same problem twice
         raise ThesisFileError(unique) from None
+    for index, thesis in enumerate(theses):
+        thesis._origin = (name, node, index)  # for load-time name checks with file:line
+    return theses
+
+
+def locate(root: yaml.Node, loc: Sequence[str | int]) -> int:
+    """The line (1-based) of the deepest node of the parsed file that ``loc`` reaches."""
+    return _locate(root, loc)[0]
 
 
 # -- locating errors -------------------------------------------------------------------------------------------
@@ -145,7 +162,7 @@ def _locate(root: yaml.Node, loc: Sequence[str | int]) -> tuple[int, list[str | 
         if isinstance(node, yaml.MappingNode):
             hit = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
             if hit is None:
-                if part in RULE_KINDS or (isinstance(part, str) and part.startswith("function-")):
+                if part in kind_names() or (isinstance(part, str) and part.startswith("function-")):
                     continue  # a discriminated-union tag or validator wrapper: not a key in the file
                 clean.append(part)
                 break
@@ -220,11 +237,11 @@ def _problem_from_error(name: str, root: yaml.Node, err: Any) -> Problem:
         # a member of "date or latest" failed: one message for the field, not one per member
         message = f'expected a date (YYYY-MM-DD) or "latest"; got {_got(value)}.'
     elif kind == "union_tag_invalid":
-        tags = ", ".join(RULE_KINDS)
+        tags = ", ".join(kind_names())
         message = f"expected one of {tags}; got {_got(ctx.get('tag'))}."
         where, field = "rule", "kind"
     elif kind == "union_tag_not_found":
-        message = f"missing; every rule needs a kind, one of {', '.join(RULE_KINDS)}."
+        message = f"missing; every rule needs a kind, one of {', '.join(kind_names())}."
         where, field = "rule", "kind"
     elif kind == "missing":
         message = "missing; this field is required."
