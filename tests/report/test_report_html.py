@@ -79,7 +79,7 @@ def test_one_colour_per_company_on_every_chart(rendered):
 
 
 def test_numbers_for_humans(rendered):
-    _, html, view = rendered
+    _, _, view = rendered
     # what the report itself writes (the engine's own detail text, one click away, is the engine's business)
     text = " ".join(
         [v.sentence for v in view.verdicts]

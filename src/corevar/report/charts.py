@@ -230,12 +230,14 @@ def figure(chart: ChartView) -> dict[str, Any]:
         )
         return {"data": data, "layout": layout, "height": max(220, 50 + 24 * len(bars))}
     if chart.kind == "flow":
+        periods = sorted({(p.as_of, p.basis) for s in chart.series for p in s.points})
+        order = list(dict.fromkeys(b.upper().replace("_", " ") for _, b in periods))
         for s in chart.series:
             data.append(
                 {
                     "type": "bar",
                     "name": hover_escape(s.label),
-                    "x": [p.basis.upper() for p in s.points],
+                    "x": [p.basis.upper().replace("_", " ") for p in s.points],
                     "y": [p.value for p in s.points],
                     "marker": {"color": s.colour, "pattern": {"shape": ""}},
                     "hovertext": [_hover(s.label, p) for p in s.points],
@@ -247,7 +249,8 @@ def figure(chart: ChartView) -> dict[str, Any]:
             "type": "category",
             "automargin": True,
             "fixedrange": True,
-            "categoryorder": "category ascending",
+            "categoryorder": "array",
+            "categoryarray": order,
         }
         return {"data": data, "layout": layout}
     # line, share, price: dates on x

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ACTUAL", "MAX_FAINT", "MAX_POINTS", "Data", "Rec", "basis_family", "safe_url", "text"]
+__all__ = ["ACTUAL", "MAX_FAINT", "MAX_POINTS", "Data", "Rec", "basis_family", "period_label", "safe_url", "text"]
 
 ACTUAL = ("official", "reported", "estimate")
 KIND_RANK = {"official": 0, "reported": 1, "estimate": 2}
@@ -38,6 +38,11 @@ def basis_family(basis: str) -> str:
         if pattern.match(basis):
             return name
     return basis
+
+
+def period_label(basis: str) -> str:
+    """``q1_2026`` -> "Q1 2026", ``fy2025`` -> "FY2025"; any other basis unchanged."""
+    return basis.upper().replace("_", " ") if is_period(basis) else basis
 
 
 def is_period(basis: str) -> bool:

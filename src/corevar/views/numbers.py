@@ -112,6 +112,15 @@ def fmt_month(day: date | None) -> str:
     return day.strftime("%b %Y") if day is not None else "—"
 
 
+def _pct(x: float) -> str:
+    """A change as a signed percentage: "+12%", "-5%", "+0.5%"."""
+    pct = x * 100
+    if abs(pct) >= 10:
+        return f"{pct:+.0f}%"
+    text = f"{pct:+.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
 def fmt_growth(first: float, last: float, days: float) -> str:
     """Growth over the actual window: "+12% over 5 months", "3.5× over 8 months", "+41%/yr over 2.1 years".
 
@@ -126,12 +135,10 @@ def fmt_growth(first: float, last: float, days: float) -> str:
         annual = (last / first) ** (365.25 / days) - 1
         if annual >= 1:
             return f"{_digits(1 + annual, 2)}× per year over {window}"
-        return (
-            f"{annual * 100:+.0f}%/yr over {window}" if abs(annual) >= 0.1 else f"{annual * 100:+.1f}%/yr over {window}"
-        )
+        return f"{_pct(annual)}/yr over {window}"
     if change >= 1:
         return f"{_digits(1 + change, 2)}× over {window}"
-    return f"{change * 100:+.0f}% over {window}" if abs(change) >= 0.1 else f"{change * 100:+.1f}% over {window}"
+    return f"{_pct(change)} over {window}"
 
 
 def fmt_factor(value: float) -> str:

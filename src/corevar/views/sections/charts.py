@@ -18,7 +18,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from .._data import Rec, is_period, safe_url
+from .._data import Rec, is_period, period_label, safe_url
 from ..colours import GREY
 from ..model import ChartView, FitView, PointView, SectionView, SeriesView, TargetView
 from ..numbers import fmt, fmt_growth, fmt_month
@@ -285,7 +285,7 @@ def _flow_chart(ctx: Ctx, core: str, metric: str, family: str) -> ChartView | No
         f"chart-{core}-{_slug(metric)}-{_slug(family)}",
         "flow",
         f"{name} per {family}: "
-        + ", ".join(f"{s.label} {s.points[-1].text} ({s.points[-1].basis.upper()})" for s in series[:3]),
+        + ", ".join(f"{s.label} {s.points[-1].text} ({period_label(s.points[-1].basis)})" for s in series[:3]),
         _subtitle(ctx, metric, f"one column per {family}", unit, False),
         Y_TITLE.get(unit, unit),
         unit,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .._data import KIND_RANK, Rec, basis_family, is_period, safe_url
+from .._data import KIND_RANK, Rec, basis_family, is_period, period_label, safe_url
 from ..model import Scorecard, ScoreCell, ScoreRow
 from ..numbers import fmt, fmt_growth, fmt_month, pct_points
 
@@ -117,13 +117,12 @@ def _cell(ctx: Ctx, rows: list[Rec], unit: str, stale_days: int) -> ScoreCell:
         if is_period(last.basis) or unit in ("fraction", "points"):
             prev = rows[-2]
             if unit == "fraction":
-                when = prev.basis.upper() if is_period(prev.basis) else fmt_month(prev.as_of)
+                when = period_label(prev.basis) if is_period(prev.basis) else fmt_month(prev.as_of)
                 growth = f"{pct_points(last.value - prev.value)} vs {when}"
             elif prev.value > 0 and last.value > 0:
                 change = last.value / prev.value - 1
-                growth = (
-                    f"{change * 100:+.0f}% vs {prev.basis.upper() if is_period(prev.basis) else fmt_month(prev.as_of)}"
-                )
+                when = period_label(prev.basis) if is_period(prev.basis) else fmt_month(prev.as_of)
+                growth = f"{change * 100:+.0f}% vs {when}"
             change = last.value - prev.value
         else:
             start = date.fromordinal(last.as_of.toordinal() - 365)
@@ -145,7 +144,7 @@ def _cell(ctx: Ctx, rows: list[Rec], unit: str, stale_days: int) -> ScoreCell:
         value=last.value,
         kind=last.kind,
         as_of=last.as_of,
-        what=ctx.names.product(last.product) if last.product else (last.basis.upper() if is_period(last.basis) else ""),
+        what=ctx.names.product(last.product) or (period_label(last.basis) if is_period(last.basis) else ""),
         publisher=last.publisher,
         url=safe_url(last.url),
         growth=growth if growth != "—" else "",
