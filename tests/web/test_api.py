@@ -162,10 +162,13 @@ def test_oversized_bodies_are_refused_before_reading(client):
     assert got.status_code == 413 and "limit" in got.json()["error"]
 
 
-def test_dates_out_of_range_are_422_not_500(client):
-    for params in ({"as_of": "0001-01-01"}, {"known_on": "9999-12-31"}, {"as_of": "2025-02-30"}):
-        got = client.get("/api/v1/observations", params=params)
-        assert got.status_code == 422, (params, got.text)
+def test_dates_far_out_are_clamped_not_500(client):
+    assert client.get("/api/v1/observations", params={"as_of": "0001-01-01"}).json()["total"] == 0
+    assert client.get("/api/v1/observations", params={"known_on": "0375-03-28"}).json()["total"] == 0
+    everything = client.get("/api/v1/observations").json()["total"]
+    assert client.get("/api/v1/observations", params={"known_on": "9999-12-31"}).json()["total"] == everything
+    assert client.get("/api/v1/verdicts", params={"as_of": "0001-01-01"}).status_code == 200
+    assert client.get("/api/v1/observations", params={"as_of": "2025-02-30"}).status_code == 422
 
 
 def test_security_headers_and_csp(client):

@@ -91,9 +91,7 @@ def _as_of(text: str | None) -> date | None:
         day = date.fromisoformat(text)
     except ValueError:
         raise ApiError(422, f"as_of must be a date like 2025-10-06; got {text!r}") from None
-    if not (EARLIEST <= day <= LATEST):
-        raise ApiError(422, f"as_of must be between {EARLIEST} and {LATEST}; got {day}")
-    return day
+    return min(max(day, EARLIEST), LATEST)
 
 
 def _json_block(value: Any) -> str:

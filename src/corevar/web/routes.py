@@ -35,7 +35,7 @@ MAX_LIMIT = 1000
 MAX_RECORDS = 1000
 MAX_THESES_CHARS = 65_536
 RESPONSE_SLOTS = 4096
-EARLIEST = date(1970, 1, 1)
+EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 DATE_COLUMNS = ("as_of", "published")
 
@@ -230,14 +230,12 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 # -- plumbing --------------------------------------------------------------------------------------------------
-def _day(value: date | None, name: str) -> date | None:
-    if value is not None and not (EARLIEST <= value <= LATEST):
-        raise ApiError(
-            422,
-            f"{name} must be between {EARLIEST} and {LATEST}; got {value}",
-            [{"in": "query", "field": name, "message": "date out of range"}],
-        )
-    return value
+def _day(value: date | None) -> date | None:
+    """A query date clamped to 1900-01-01 .. 2200-12-31: the data lie far inside, so a day outside means "before
+    anything was published" or "everything", and pandas timestamps cannot hold years like 0001 or 9999."""
+    if value is None:
+        return None
+    return min(max(value, EARLIEST), LATEST)
 
 
 async def snapshot(request: Request) -> Snapshot:
@@ -446,8 +444,7 @@ async def observations(
     ``product=""`` or ``basis=""`` ask for rows without a product or basis. ``known_on`` replays the ledger as it
     stood on a day: only rows published by then, and the conflict rule applied among them.
     """
-    for name, value in (("as_of", as_of), ("since", since), ("until", until), ("known_on", known_on)):
-        _day(value, name)
+    as_of, since, until, known_on = _day(as_of), _day(since), _day(until), _day(known_on)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         import pandas as pd
@@ -482,7 +479,7 @@ async def conflicts(
 ) -> Response:
     """Observations that disagree about one subject, metric, basis and date; ``shown`` marks the conflict rule's
     pick (official > reported > estimate, then source tier, then newest publication, then smallest id)."""
-    _day(known_on, "known_on")
+    known_on = _day(known_on)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         return _page(request, snap, snap.conflicts(known_on), _fmt(request, format), limit, offset)
@@ -495,7 +492,7 @@ async def sources(
     request: Request, known_on: KnownOnQ = None, format: FormatQ = Format.json, limit: LimitQ = 100, offset: OffsetQ = 0
 ) -> Response:
     """Sources: url, publisher, first publication date, title and how many observations cite them."""
-    _day(known_on, "known_on")
+    known_on = _day(known_on)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         return _page(request, snap, snap.sources(known_on), _fmt(request, format), limit, offset)
@@ -539,7 +536,7 @@ async def series(
 ) -> Response:
     """The series of one entity and metric (optionally one product or basis), oldest first: each point is the
     value the conflict rule shows, with every report of that date under ``reports``. CSV: one row per report."""
-    _day(known_on, "known_on")
+    known_on = _day(known_on)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         names = snap.entity_names()
@@ -577,7 +574,7 @@ async def verdicts(request: Request, as_of: AsOfQ = None, format: FormatQ = Form
     """Every default thesis judged against the data known on ``as_of`` (default: all data): verdict, explanation,
     rules with their evidence (every observation used, with its source) and robustness where the engine gives it.
     CSV: one row per thesis."""
-    _day(as_of, "as_of")
+    as_of = _day(as_of)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         check = snap.check(as_of)
@@ -610,7 +607,7 @@ def _default(value: Any) -> Any:
 )
 async def verdict(request: Request, thesis_id: Annotated[str, Path(max_length=100)], as_of: AsOfQ = None) -> Response:
     """One default thesis as of a day, with every evidence row (value, dates, kind, publisher, source)."""
-    _day(as_of, "as_of")
+    as_of = _day(as_of)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         check = snap.check(as_of)
@@ -654,7 +651,7 @@ def _too_many_aliases(text: str) -> bool:
 async def judge(request: Request, body: Judge) -> Response:
     """Parse and judge the theses in ``theses`` (YAML, as in a ``corevar check --theses`` file) against the data
     known on ``as_of``. Nothing is stored. Parse errors come back as 422 with ``request:<line>`` positions."""
-    _day(body.as_of, "as_of")
+    body.as_of = _day(body.as_of)
     if _too_many_aliases(body.theses):
         raise ApiError(
             422,
@@ -664,10 +661,18 @@ async def judge(request: Request, body: Judge) -> Response:
     snap = await snapshot(request)
 
     def work() -> bytes:
+        import yaml
+
         from ..errors import CorevarError
 
         try:
             check = snap.check(body.as_of, body.theses)
+        except yaml.YAMLError as exc:  # the parser lets a few reader errors (control characters) through raw
+            raise ApiError(
+                422,
+                f"the theses are not valid YAML: {exc}".replace("\n", " "),
+                [{"in": "body", "field": "theses", "message": str(exc)}],
+            ) from exc
         except CorevarError as exc:
             problems = getattr(exc, "problems", None) or []
             errors = [
@@ -697,7 +702,7 @@ async def judge(request: Request, body: Judge) -> Response:
 )
 async def report(request: Request, as_of: AsOfQ = None) -> Response:
     """The same self-contained HTML page ``corevar report`` writes, for the data known on ``as_of``."""
-    _day(as_of, "as_of")
+    as_of = _day(as_of)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         return snap.report_html(as_of).encode("utf-8"), "text/html; charset=utf-8"
