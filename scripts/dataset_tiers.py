@@ -37,8 +37,20 @@ def _names_re(names: list[str]) -> re.Pattern[str]:
 NAME_RE = {t: _names_re(PUBLISHERS[t]["names"]) for t in ("primary", "major")}
 
 
+def _known_originals() -> dict[str, str]:
+    """copy address -> original address, where the copy itself gives the original's address (originals.csv)."""
+    path = DATASET / "verification" / "originals.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {r["copy_url"]: r["original_url"] for r in csv.DictReader(fh)}
+
+
+KNOWN_ORIGINALS = _known_originals()
+
+
 def original_of(url: str) -> str | None:
-    """The original address a proxy/archive URL encodes, or None."""
+    """The original address behind a copy: listed in originals.csv, or encoded in a proxy/archive URL; else None."""
+    if url in KNOWN_ORIGINALS:
+        return KNOWN_ORIGINALS[url]
     parsed = urlparse(url)
     host = (parsed.hostname or "").removeprefix("www.")
     if host == "vuink.com" and parsed.path.startswith("/post/"):
