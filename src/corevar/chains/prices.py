@@ -264,6 +264,7 @@ def validate_prices(
         if len(problems) > _MAX_PROBLEMS * 4:
             break
     if problems:
+        problems.sort(key=lambda p: p.line or 0)  # stable: a line's problems keep their column order
         raise IngestError(problems[:_MAX_PROBLEMS], total=len(problems))
     out = pd.DataFrame(
         {
@@ -310,6 +311,7 @@ def validate_fx(frame: pd.DataFrame, name: str, *, first_line: int = 2, today: d
             else:
                 seen[key] = line
     if problems:
+        problems.sort(key=lambda p: p.line or 0)  # stable: a line's problems keep their column order
         raise IngestError(problems[:_MAX_PROBLEMS], total=len(problems))
     return pd.DataFrame(
         {
