@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._format import subject_name
 from .context import Context, shift
 from .kinds import get as get_kind
 from .result import CheckResult, Confidence, Flip, Robustness, RuleResult, ThesisResult, Verdict
@@ -180,7 +181,7 @@ def robustness(thesis: Any, rules: tuple[RuleResult, ...], verdict: Verdict, ctx
             drop = {e.id} | {c.id for c in e.competing if c.id != comp.id}
             touched = [e.id in used for used in used_by_rule]
             what = (
-                f"if {e.metric.replace('_', ' ')} of {e.product or e.entity} on {e.as_of} read "
+                f"if {subject_name(ctx.registry, e.entity, e.product, e.metric, e.basis)} on {e.as_of} read "
                 f"{ctx.human(comp.value, e.unit)} ({comp.publisher}) instead of {ctx.human(e.value, e.unit)} "
                 f"({e.publisher})"
             )
@@ -197,7 +198,8 @@ TIER_POINTS = {"primary": 2, "major": 1, "secondary": 0, None: 0}
 def confidence(rules: tuple[RuleResult, ...], verdict: Verdict, ctx: Context) -> Confidence | None:
     """A tier from independent sources, their age and their source tier (docs/theses.md, "Confidence").
 
-    Points: independent publishers 1 -> 0, 2 -> 1, 3+ -> 2; newest evidence published within 90 days of today
+    Points: independent publishers (of the points used, and of competing reports within 10% of them) 1 -> 0,
+    2 -> 1, 3+ -> 2; newest evidence published within 90 days of today
     -> 2, within 365 -> 1, else 0; best source tier primary (or an official figure) -> 2, major -> 1, else 0.
     5-6 high, 3-4 medium, 0-2 low. None when nothing was decided.
     """
@@ -206,7 +208,10 @@ def confidence(rules: tuple[RuleResult, ...], verdict: Verdict, ctx: Context) ->
     evidence = [e for r in rules for node in r.walk() for e in node.evidence]
     if not evidence:
         return None
+    # independent sources: the publishers of the points used, and of competing reports that agree with them
+    # (within 10%): a second outlet repeating the same figure corroborates it; one that disagrees does not
     publishers = {e.publisher for e in evidence}
+    publishers |= {c.publisher for e in evidence for c in e.competing if abs(c.value - e.value) <= 0.1 * abs(e.value)}
     n = len(publishers)
     src = 0 if n <= 1 else 1 if n == 2 else 2
     newest = max((e.published for e in evidence if e.published), default=None)
