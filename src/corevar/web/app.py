@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..errors import CorevarError
 from .security import CSP, HEADERS, MAX_BODY_BYTES, REPORT_CSP, load_or_create_token
 from .snapshot import SnapshotCache
 
@@ -197,6 +198,14 @@ def create_app(db: str | Path | None = None, *, token: str | None = None, wait_s
         elif exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
         return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(CorevarError)
+    async def _corevar(request: Request, exc: CorevarError) -> Response:  # the store or the shipped theses
+        busy = "busy" in type(exc).__name__.lower() or "held by" in str(exc)
+        status = 503 if busy else 500
+        return error_response(
+            status, str(exc).strip() or type(exc).__name__, headers={"Retry-After": "2"} if busy else None
+        )
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:  # a bug: say so in the same shape

@@ -502,6 +502,11 @@ def _asset(name: str) -> bytes:
     return (HERE / "static" / name).read_bytes()
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})
+
+
 @router.get("/static/{name}")
 async def static(name: str) -> Response:
     if name == "plotly.min.js":

@@ -17,8 +17,16 @@ __all__ = ["CSP", "MAX_BODY_BYTES", "REPORT_CSP", "load_or_create_token", "token
 
 MAX_BODY_BYTES = 1_000_000
 # Only the app's own scripts, styles and images; nothing may frame it or post it elsewhere.
+# plotly.js adds two <style> elements of its own when it loads (one empty, one with its hover and modebar rules);
+# they are allowed by their hashes, so no other inline style can run. A plotly upgrade that changes them shows up
+# as a CSP error in the browser test.
+PLOTLY_STYLE_HASHES = (
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty string
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",
+)
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    f"default-src 'none'; script-src 'self'; style-src 'self' {' '.join(PLOTLY_STYLE_HASHES)}; "
+    "img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 # The report is one self-contained file with its plotly.js and scripts inline; served sandboxed (an opaque

@@ -239,7 +239,11 @@ def _evaluate(
 ) -> Any:
     """The engine's ``evaluate`` with or without the registry argument (it gains one with the one-house work)."""
     params = inspect.signature(evaluate).parameters
-    if "registry" in params and registry is not None:
+    if "registry" in params:
+        if registry is None:  # a store without the registry value object holds the shipped registry
+            from ..registry import Registry
+
+            registry = Registry.bundled()
         return evaluate(theses, frame, registry, as_of=as_of, dataset_version=version)
     return evaluate(theses, frame, as_of=as_of, dataset_version=version)
 
