@@ -82,7 +82,7 @@ SYNTH_URL = "https://example.org/synthetic-a0"
 
 def _prepare(db: Path, tmp: Path) -> str:
     """A store with a SYNTHETIC entity, two disagreeing SYNTHETIC reports of one number; returns its version."""
-    with open_store(db) as cv:
+    with open_store(db, write=True) as cv:
         cv.add_entity(
             {
                 "id": "synthco",
@@ -340,7 +340,7 @@ def test_add_uses_human_numbers_and_validation(tmp_path: Path) -> None:
     assert "Already stored" in again.output
     bad = runner.invoke(app, [*base[:5], "lots", *base[6:]])
     assert bad.exit_code == 2
-    assert 'corevar add:2: field "value": "lots" is not a number' in bad.output
+    assert 'corevar add:1: field "value": "lots" is not a number' in bad.output
 
 
 def test_entities_add_rejects_a_malformed_product(tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .errors import CorevarError, IngestError, StoreError, UnknownNameError
     from .store import Store
 
+# Public name -> the module that defines it, imported on first use. tests/test_exported_members.py checks that this
+# table, the TYPE_CHECKING imports above and ``__all__`` name the same things.
 _LAZY = {
     "Corevar": "api",
     "CorevarError": "errors",
@@ -42,3 +44,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'corevar' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -8,27 +8,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import frame as fr
-from .errors import IngestError, UnknownNameError
+from .errors import UnknownNameError
 from .store import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .ingest import IngestResult
+    from .load import IngestResult
     from .models import Entity
 
 
 class Corevar:
     """An open corevar store with the views every interface shares. Close it, or use it in a ``with`` block."""
 
-    def __init__(self, db: str | Path | None = None) -> None:
-        self.store = Store(db)
+    def __init__(self, db: str | Path | None = None, *, write: bool = False) -> None:
+        self.store = Store(db, mode="w" if write else "r")
 
     def close(self) -> None:
         self.store.close()
@@ -49,8 +48,8 @@ class Corevar:
         return self.store.frame(known_on=known_on)
 
     def ingest(self, paths: Sequence[str | Path], *, parse_human: bool = False) -> IngestResult:
-        """Validate and append observation files all-or-nothing (see :func:`corevar.ingest.ingest`)."""
-        from .ingest import ingest
+        """Validate and append observation files all-or-nothing (see :func:`corevar.load.ingest`)."""
+        from .load import ingest
 
         return ingest(self.store, paths, parse_human=parse_human)
 
@@ -61,13 +60,7 @@ class Corevar:
 
     def entities(self) -> pd.DataFrame:
         """Entities with their products (one row per product; entities without products have one row)."""
-        return self.store.con.execute(
-            """
-            SELECT e.id AS entity, e.name, e.kind, array_to_string(e.tickers, ' ') AS tickers,
-                   p.id AS product, p.name AS product_name, p.kind AS product_kind, p.tier, e.origin
-            FROM entities e LEFT JOIN products p ON p.entity = e.id ORDER BY e.id, p.id NULLS FIRST
-            """
-        ).df()
+        return self.store.entities_listing()
 
     # -- views -----------------------------------------------------------------------------------------------
     def show(
@@ -122,7 +115,10 @@ class Corevar:
         from .theses import evaluate, load_theses
 
         return evaluate(
-            load_theses(theses), self.frame(), self.store.registry(), as_of=as_of,
+            load_theses(theses),
+            self.frame(),
+            self.store.registry(),
+            as_of=as_of,
             dataset_version=self.dataset_version(),
         )
 
@@ -130,24 +126,15 @@ class Corevar:
         """Add one observation (a dict of the ingest columns) through the same validation as :meth:`ingest`.
 
         Human numbers ("800M", "$13B", "12%") are accepted; a missing unit defaults to the metric's unit. Problems
-        are reported as ``corevar add:<line>: field ...``.
+        are reported as ``corevar add:1: field ...``. Needs a store opened with ``write=True``.
         """
-        import tempfile
-
-        from .ingest import records_to_file
+        from .load import ingest_records
 
         record = dict(record)
         if not record.get("unit"):
             units = self.store.con.execute("SELECT unit FROM metrics WHERE id = ?", [record.get("metric")]).fetchone()
             record["unit"] = units[0] if units else ""
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "add.csv"
-            path.write_text(records_to_file([record]).getvalue(), encoding="utf-8")
-            try:
-                return self.ingest([path], parse_human=True)
-            except IngestError as exc:
-                problems = [replace(p, path="corevar add") for p in exc.problems]
-                raise IngestError(problems, total=exc.total) from None
+        return ingest_records(self.store, [record], source_name="corevar add", parse_human=True)
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def add_entity(self, entity: Entity | dict[str, Any]) -> Entity:
@@ -177,6 +164,11 @@ class Corevar:
             raise UnknownNameError(f'unknown product "{product}"; run `corevar entities` for the list')
 
 
-def open(db: str | Path | None = None) -> Corevar:
-    """Open the corevar store at ``db`` (default: ``$COREVAR_DB`` or the user's data directory)."""
-    return Corevar(db)
+def open(db: str | Path | None = None, *, write: bool = False) -> Corevar:
+    """Open the corevar store at ``db`` (default: ``$COREVAR_DB`` or the user's data directory).
+
+    Read-only by default: any number of readers may share a store, and reading never writes. ``write=True`` opens
+    the write path (migrations, bundled-data sync, ingest, new entities) and holds the store until closed. A store
+    that is missing or out of date is brought up to date once, on either path.
+    """
+    return Corevar(db, write=write)

@@ -20,7 +20,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from ._common import DbOption, fail
+from . import _common
+from ._common import fail
 
 __all__ = ["COMMANDS", "LazyGroup", "app", "fail", "load"]
 
@@ -105,5 +106,5 @@ app = typer.Typer(
 
 
 @app.callback()
-def main(db: DbOption = None) -> None:
+def _root(db: _common.DbOption = None) -> None:
     """corevar: the core variables of the AI race, sourced."""

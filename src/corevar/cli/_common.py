@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -50,6 +50,7 @@ __all__ = [
     "emit",
     "fail",
     "format_option",
+    "handled",
     "open_store",
     "parse_day",
     "require_extra",
@@ -172,19 +173,9 @@ def open_store(ctx: typer.Context | None, db: str | None = None, *, write: bool 
     from .. import api
 
     with handled():
-        cv = _open(api.open, db_path(ctx, db), write=write)
+        cv = api.open(db_path(ctx, db), write=write)
         with cv:
             yield cv
-
-
-def _open(opener: Callable[..., Corevar], path: str | None, *, write: bool) -> Corevar:
-    """``corevar.open(path, write=...)``; a store without a read-only mode is opened the one way it knows."""
-    try:
-        return opener(path, write=write)
-    except TypeError as exc:  # an API without the ``write`` keyword
-        if "write" not in str(exc):
-            raise
-        return opener(path)
 
 
 # -- output ----------------------------------------------------------------------------------------------------
@@ -192,9 +183,11 @@ _NUMERIC = ("value", "low", "high")
 
 
 def emit(frame: pd.DataFrame, fmt: str, *, title: str = "", units: bool = True) -> None:
-    """Write ``frame`` on stdout as a table (rich), CSV or JSON (records, ISO dates)."""
-    if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+    """Write ``frame`` on stdout as a table (rich), CSV (safe to open in a spreadsheet) or JSON (records, ISO dates)."""
+    if fmt == "csv":  # text a spreadsheet would run as a formula (=, +, -, @ ...) is neutralised first
+        from ..export import neutralise_csv
+
+        sys.stdout.write(neutralise_csv(frame).to_csv(index=False))
         return
     if fmt == "json":
         sys.stdout.write(frame.to_json(orient="records", date_format="iso", indent=2) + "\n")

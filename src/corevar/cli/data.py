@@ -12,7 +12,7 @@ import typer
 
 from ._common import AsOfOption, DbOption, ListingFormat, emit, fail, open_store
 
-__all__ = ["conflicts", "entities_app", "metrics", "show", "sources"]
+__all__ = ["conflicts", "entities", "entities_app", "metrics", "show", "sources"]
 
 
 def metrics(ctx: typer.Context, fmt: ListingFormat = "table", db: DbOption = None) -> None:
