@@ -52,7 +52,12 @@ def coverage(rows: list[tuple[str, dict[str, str]]]) -> str:
         by_metric[r["metric"]][r["entity"]] += 1
         if r["kind"] in ACTUAL:
             ranges[r["metric"]].append(r["as_of"])
+    published = sorted(r["published"] for _, r in rows)
     out = [
+        f"Generated from the CSVs ({len(rows)} rows; published {published[0]} .. {published[-1]}). Counts are rows "
+        "per metric and entity, including conflicting sources and forward-looking rows; the date range covers "
+        "actuals only.",
+        "",
         "| core variable | metric | openai | anthropic | google | other entities | rows | as_of range (actuals) |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -71,6 +76,21 @@ def coverage(rows: list[tuple[str, dict[str, str]]]) -> str:
     out.append(f"| **total** | **{len(rows)}** |")
     kinds = Counter(r["kind"] for _, r in rows)
     out += ["", "By kind: " + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + "."]
+    dates: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for _, r in rows:
+        if r["kind"] in ACTUAL and r["entity"] in LABS:
+            dates[(r["entity"], metrics[r["metric"]]["core_variable"])].add(r["as_of"])
+    core = [cv for cv in order if cv not in ("capital_markets", "product_release", "noise")]
+    out += [
+        "",
+        "Distinct dates with an actual figure, per lab and core variable (goal: at least 5 each):",
+        "",
+        "| lab | " + " | ".join(core) + " |",
+        "|---|" + "---|" * len(core),
+    ]
+    for lab in LABS:
+        cells = [f"{len(dates[(lab, cv)])}" + ("" if len(dates[(lab, cv)]) >= 5 else " (<5)") for cv in core]
+        out.append(f"| {lab} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 

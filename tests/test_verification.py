@@ -155,3 +155,20 @@ def test_recheck_sample_is_repeatable() -> None:
     assert [(f, line) for f, line, _ in first] == [(f, line) for f, line, _ in again]
     assert len(first) == 20
     assert [(f, line) for f, line, _ in sampler.draw(8, 20)] != [(f, line) for f, line, _ in first]
+
+
+def test_live_records_carry_the_row_tier() -> None:
+    """verification.csv repeats each checked row's tier, so an audit sheet shows what the row claims to rest on."""
+    tiers: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for path in sorted(OBS_DIR.glob("*.csv")):
+        for r in _read(path)[1]:
+            if "tier" in r:
+                tiers.setdefault((path.name, _key(r)), set()).add(r["tier"])
+    if not tiers:
+        return  # tier column not there yet
+    bad = [
+        (line, r["tier"])
+        for line, r in enumerate(RECORDS, start=2)
+        if r["outcome"] != "dropped" and r["tier"] not in tiers.get((r["file"], _key(r)), set())
+    ]
+    assert not bad, bad[:10]

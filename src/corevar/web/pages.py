@@ -308,7 +308,7 @@ async def series_page(
         names = snap.entity_names()
         if entity not in names or metric not in set(snap.metrics["id"]):
             raise ApiError(404, f'no series "{entity}" / "{metric}"')
-        _, points = series_points(snap, entity, metric, product or None, basis or None, day)
+        _, points, _ = series_points(snap, entity, metric, product or None, basis or None, day, limit=2000)
         unit = str(snap.metrics.set_index("id").loc[metric, "unit"])
         fig = _series_figure(points, names[entity])
         return render(

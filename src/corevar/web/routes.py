@@ -133,6 +133,10 @@ class SeriesBody(BaseModel):
     product: str | None
     basis: str | None
     known_on: str | None
+    total: int
+    offset: int
+    limit: int
+    next: str | None
     points: list[Point]
 
 
@@ -500,28 +504,53 @@ async def sources(
     return await cached(request, make, heavy=True)
 
 
+MAX_REPORTS = 50  # competing reports listed per point (the shown one always among them)
+
+
 def series_points(
-    snap: Snapshot, entity: str, metric: str, product: str | None, basis: str | None, known_on: date | None
-) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """The rows of one series (every report) and its points: each shown value with all reports of that date."""
+    snap: Snapshot,
+    entity: str,
+    metric: str,
+    product: str | None,
+    basis: str | None,
+    known_on: date | None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[pd.DataFrame, list[dict[str, Any]], int]:
+    """One series, oldest first: its points (each shown value with the reports of that date, at most
+    :data:`MAX_REPORTS`), a page of ``limit`` points from ``offset``, the rows behind them, and the number of points.
+
+    Bounded whatever the store holds: rows are grouped and paged in pandas before anything becomes JSON.
+    """
     frame = snap.marked(known_on)
     rows = frame[(frame["entity"] == entity) & (frame["metric"] == metric)]
     if product is not None:
         rows = rows[rows["product"].fillna("") == product]
     if basis is not None:
         rows = rows[rows["basis"].fillna("") == basis]
+    if rows.empty:
+        return rows, [], 0
     rows = rows.sort_values(["as_of", "published", "id"], kind="mergesort")
-    iso = _iso(rows)
-    records = json.loads(iso.to_json(orient="records", force_ascii=False, double_precision=15)) if len(iso) else []
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for rec in records:
-        forward = rec["kind"] in ("target", "projection")
-        groups.setdefault((rec["product"], rec["basis"], rec["as_of"], forward), []).append(rec)
+    forward = rows["kind"].isin(["target", "projection"])
+    group = rows.groupby(
+        [rows["product"].fillna(""), rows["basis"].fillna(""), rows["as_of"], forward], sort=False
+    ).ngroup()
+    total = int(group.max()) + 1
+    end = total if limit is None else offset + limit
+    keep = (group >= offset) & (group < end)
+    rows, group = rows[keep], group[keep]
+    newest = rows.groupby(group, sort=False).cumcount(ascending=False) < MAX_REPORTS
+    rows, group = rows[newest | rows["shown"]], group[newest | rows["shown"]]
+    records = json.loads(_iso(rows).to_json(orient="records", force_ascii=False, double_precision=15))
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for gid, rec in zip(group.tolist(), records, strict=True):
+        groups.setdefault(gid, []).append(rec)
     points = []
     for reports in groups.values():
         chosen = next((r for r in reports if r["shown"]), reports[-1])
         points.append({**chosen, "reports": reports})
-    return rows, points
+    return rows, points, total
 
 
 @listing("/series", summary="One series with its sources and competing reports")
@@ -533,9 +562,12 @@ async def series(
     basis: Text = None,
     known_on: KnownOnQ = None,
     format: FormatQ = Format.json,
+    limit: Annotated[int, Query(ge=1, le=5000, description="Points per page, at most 5000.")] = 1000,
+    offset: OffsetQ = 0,
 ) -> Response:
     """The series of one entity and metric (optionally one product or basis), oldest first: each point is the
-    value the conflict rule shows, with every report of that date under ``reports``. CSV: one row per report."""
+    value the conflict rule shows, with the reports of that date under ``reports`` (at most 50, the shown one
+    always included). Paged by points. CSV: one row per report of the page."""
     known_on = _day(known_on)
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
@@ -544,9 +576,12 @@ async def series(
             raise ApiError(404, f'unknown entity "{entity}"; known: {", ".join(sorted(names))}')
         if metric not in set(snap.metrics["id"]):
             raise ApiError(404, f'unknown metric "{metric}"; GET /api/v1/metrics lists them')
-        rows, points = series_points(snap, entity, metric, product, basis, known_on)
+        rows, points, total = series_points(snap, entity, metric, product, basis, known_on, offset=offset, limit=limit)
         if _fmt(request, format) is Format.csv:
             return _csv(rows), "text/csv; charset=utf-8"
+        nxt = None
+        if offset + limit < total:
+            nxt = str(request.url.include_query_params(offset=offset + limit, limit=limit))
         body = {
             "ok": True,
             "dataset_version": snap.version,
@@ -556,6 +591,10 @@ async def series(
             "product": product,
             "basis": basis,
             "known_on": known_on.isoformat() if known_on else None,
+            "total": total,
+            "offset": offset,
+            "limit": limit,
+            "next": nxt,
             "points": points,
         }
         return json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"
