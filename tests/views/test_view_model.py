@@ -160,3 +160,34 @@ def test_bounded_whatever_the_store_holds(registry):
     assert sum(len(s.faint) for s in drawn) <= 40 * len(drawn)
     assert view.observations == n
     assert "older points not drawn" in view.charts()[0].source_line
+
+
+def test_duckdb_pick_is_the_frames_conflict_rule(registry):
+    """The view model ranks in DuckDB for speed; its pick must be :func:`corevar.frame.resolve`'s, row for row."""
+    from corevar.frame import resolve
+    from corevar.views._data import _query
+
+    day = date(2025, 3, 1)
+    rows = []
+    for i, (kind, published) in enumerate(
+        [("estimate", "2025-03-09"), ("reported", "2025-03-05"), ("reported", "2025-03-07"), ("official", "2025-03-02")]
+    ):
+        rows.append(
+            {
+                "id": f"c{i}",
+                "entity": "openai",
+                "product": "chatgpt",
+                "metric": "weekly_active_users",
+                "unit": "users",
+                "value": 1e8 + i,
+                "as_of": day,
+                "published": date.fromisoformat(published),
+                "kind": kind,
+            }
+        )
+    rows += [dict(r, id=f"d{i}", kind="reported", value=5e7 + i) for i, r in enumerate(rows)]  # ties on kind
+    rows = [dict(r, as_of=date(2025, 4, 1)) if r["id"].startswith("d") else r for r in rows]
+    rows += series("anthropic", "weekly_active_users", "users", date(2024, 1, 1), 5, product="claude")
+    df = frame(rows)
+    picked, _ = _query(df, None)
+    assert sorted(r[0] for r in picked) == sorted(resolve(df)["id"])

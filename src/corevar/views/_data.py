@@ -179,67 +179,136 @@ def _records(frame: pd.DataFrame) -> list[Rec]:
     return out
 
 
+_KIND_SQL = "CASE kind WHEN 'official' THEN 0 WHEN 'reported' THEN 1 WHEN 'estimate' THEN 2 ELSE 9 END"
+_TIER_SQL = "CASE tier WHEN 'primary' THEN 0 WHEN 'major' THEN 1 WHEN 'secondary' THEN 2 ELSE 3 END"
+_COLS = (
+    "id",
+    "entity",
+    "product",
+    "metric",
+    "basis",
+    "as_of",
+    "published",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "kind",
+    "publisher",
+    "source_url",
+    "title",
+    "note",
+)
+
+
+def _query(frame: pd.DataFrame, cut: date | None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(picked rows, competing rows) of the actuals known on ``cut``, newest first, capped per series, in DuckDB.
+
+    The conflict rule is :func:`corevar.frame.resolve`'s (kind official > reported > estimate, then tier when the
+    store has one, then newest publication, then smallest id; a test keeps the two in step). DuckDB does the
+    ranking and the per-series caps over the whole frame in one vectorised pass, so a store of millions of rows
+    hands Python only what the page can show.
+    """
+    import duckdb
+
+    tier = _TIER_SQL if "tier" in frame.columns else "0"
+    cols = ", ".join(_COLS)
+    sql = f"""
+        WITH a AS (
+            SELECT {cols}, coalesce(product, '') AS p_, coalesce(basis, '') AS b_,
+                   {_KIND_SQL} AS k_, {tier} AS t_
+            FROM frame
+            WHERE kind IN ('official', 'reported', 'estimate') AND value IS NOT NULL AND as_of IS NOT NULL
+              AND (CAST($cut AS DATE) IS NULL OR CAST(as_of AS DATE) <= CAST($cut AS DATE))
+        ), r AS (
+            SELECT *, row_number() OVER (PARTITION BY entity, p_, metric, b_, as_of
+                                         ORDER BY k_, t_, published DESC NULLS LAST, id) AS pick_,
+                      count(*) OVER (PARTITION BY entity, p_, metric, b_, as_of) AS n_
+            FROM a
+        ), s AS (
+            SELECT *, row_number() OVER (PARTITION BY entity, p_, metric, b_, pick_ = 1
+                                         ORDER BY as_of DESC, published DESC NULLS LAST, id) AS recent_,
+                      count(*) OVER (PARTITION BY entity, p_, metric, b_, pick_ = 1) AS size_
+            FROM r
+        )
+        SELECT {cols}, pick_ = 1, n_, size_ FROM s
+        WHERE (pick_ = 1 AND recent_ <= {MAX_POINTS}) OR (pick_ > 1 AND recent_ <= {MAX_FAINT})
+        ORDER BY as_of, published NULLS FIRST, id
+    """
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        rows = con.execute(sql, {"cut": cut}).fetchall()
+    finally:
+        con.close()
+    picked = [r for r in rows if r[16]]
+    faint = [r for r in rows if not r[16]]
+    return picked, faint
+
+
+def _rec(row: tuple[Any, ...]) -> Rec:
+    rid, eid, prod, metric, basis, as_of, pub, value, low, high, unit, kind, publisher, url, title, note = row[:16]
+    b = text(basis)
+    return Rec(
+        text(rid),
+        text(eid),
+        text(prod),
+        text(metric),
+        b,
+        basis_family(b),
+        _day(as_of),
+        _day(pub),
+        float(value),
+        _float(low),
+        _float(high),
+        text(unit),
+        text(kind),
+        text(publisher),
+        text(url),
+        text(title),
+        text(note),
+    )
+
+
 class Data:
-    """Resolved actuals and targets known on the cut, indexed by (entity, metric) and by series key.
+    """Resolved actuals and targets known on the cut, indexed by (entity, metric), metric and series key.
 
     ``frame`` holds every observation published on or before the cut (the store snapshot). Actuals dated after the
     cut are left out; targets are kept (they describe the future on purpose).
     """
 
     def __init__(self, frame: pd.DataFrame, cut: date | None) -> None:
-        import pandas as pd
-
         from ..frame import resolve
 
         self.total = len(frame)
+        self.actuals: list[Rec] = []
+        self.targets: list[Rec] = []
+        self.faint: dict[tuple[str, str, str, str], list[Rec]] = {}
+        self.counts: dict[tuple[str, str, str, str, date], int] = {}
+        self.dropped: dict[tuple[str, str, str, str], int] = {}
+        self._by_em: dict[tuple[str, str], list[Rec]] = {}
+        self._by_key: dict[tuple[str, str, str, str], list[Rec]] = {}
+        self._by_metric: dict[str, list[Rec]] = {}
         if frame.empty:
-            self.actuals: list[Rec] = []
-            self.targets: list[Rec] = []
-            self.faint: dict[tuple[str, str, str, str], list[Rec]] = {}
-            self.counts: dict[tuple[str, str, str, str, date], int] = {}
-            self._by_em: dict[tuple[str, str], list[Rec]] = {}
-            self._by_key: dict[tuple[str, str, str, str], list[Rec]] = {}
             return
-        actual_mask = frame["kind"].isin(ACTUAL)
-        if cut is not None:
-            actual_mask &= frame["as_of"] <= pd.Timestamp(cut)
-        actual = frame[actual_mask]
-        resolved = resolve(actual)
-        keys = ["entity", "product", "metric", "basis"]
-        filled = resolved.assign(product=resolved["product"].fillna(""), basis=resolved["basis"].fillna(""))
-        # the newest MAX_POINTS of every series: bounded whatever the store holds
-        rank = filled.groupby(keys, sort=False).cumcount(ascending=False)
-        kept = resolved[(rank < MAX_POINTS).to_numpy()]
-        # competing reports: actual rows the conflict rule did not pick, newest MAX_FAINT per series
-        losers = actual[~actual["id"].isin(resolved["id"])]
-        if len(losers):
-            lf = losers.assign(product=losers["product"].fillna(""), basis=losers["basis"].fillna(""))
-            lf = lf.sort_values("as_of", kind="mergesort")
-            lrank = lf.groupby(keys, sort=False).cumcount(ascending=False)
-            losers = losers.loc[lf.index[(lrank < MAX_FAINT).to_numpy()]]
-            sizes = (
-                actual.assign(product=actual["product"].fillna(""), basis=actual["basis"].fillna(""))
-                .groupby([*keys, "as_of"], sort=False)
-                .size()
-            )
-            many = sizes[sizes > 1]
-            self.counts = {(e, p, m, b, _day(d)): int(n) for (e, p, m, b, d), n in many.items()}
-        else:
-            self.counts = {}
-        self.dropped = {
-            k: int(n - MAX_POINTS) for k, n in filled.groupby(keys, sort=False).size().items() if n > MAX_POINTS
-        }
-        self.actuals = sorted(_records(kept), key=lambda r: (r.as_of, r.published or r.as_of))
-        self.faint = {}
-        for rec in _records(losers):
+        picked, losers = _query(frame, cut)
+        for row in picked:
+            rec = _rec(row)
+            self.actuals.append(rec)
+            n, size = int(row[17]), int(row[18])
+            if n > 1:
+                self.counts[(*rec.key, rec.as_of)] = n
+            if size > MAX_POINTS:
+                self.dropped[rec.key] = size - MAX_POINTS
+        for row in losers:
+            rec = _rec(row)
             self.faint.setdefault(rec.key, []).append(rec)
         targets = frame[frame["kind"] == "target"]
         self.targets = sorted(_records(resolve(targets)), key=lambda r: (r.as_of, r.published or r.as_of))
-        self._by_em = {}
-        self._by_key = {}
         for rec in self.actuals:
             self._by_em.setdefault((rec.entity, rec.metric), []).append(rec)
             self._by_key.setdefault(rec.key, []).append(rec)
+            self._by_metric.setdefault(rec.metric, []).append(rec)
 
     def rows(self, entity: str, metric: str) -> list[Rec]:
         """Resolved actuals of one entity and metric (every product and basis), oldest first."""
@@ -252,7 +321,7 @@ class Data:
         return list(self._by_key)
 
     def of_metric(self, metric: str) -> list[Rec]:
-        return [r for r in self.actuals if r.metric == metric]
+        return self._by_metric.get(metric, [])
 
     def newest(self) -> date | None:
         return max((r.as_of for r in self.actuals), default=None)
