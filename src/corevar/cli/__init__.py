@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("ingest:add", "Add one observation through the same validation as ingest."),
     "serve": ("serve:serve", "Serve a live dashboard and a JSON API over the store (needs the web extra)."),
     "lint": ("lint:lint", "Check a file against the dataset's invariants, as warnings."),
+    "chains": ("chains:app", "Stock chains: baskets, returns, risk, attribution, event studies."),
+    "prices": ("chains:prices_app", "Ingest daily prices and FX rates, or fetch them with a connector."),
 }
 
 
