@@ -160,6 +160,10 @@ def _grade(value: Any) -> str:
     """Robustness or confidence from the engine when it provides one ("high", 0.8 -> "80%"), else ""."""
     if value is None:
         return ""
+    describe = getattr(value, "describe", None)
+    if callable(describe):  # the engine's Robustness / Confidence say it best themselves
+        text = str(describe())
+        return "not applicable (nothing decided)" if text == "n/a" else text
     value = getattr(value, "value", value)
     if isinstance(value, float):
         return f"{value:.0%}" if math.isfinite(value) else ""
