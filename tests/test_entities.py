@@ -78,6 +78,6 @@ def test_migration_from_schema_1_keeps_data(tmp_path: Path) -> None:
                 "'SYNTHETIC', NULL, NULL, 'user', now()")
     con.close()
     with Store(path, load_bundled=False) as new:
-        assert new.schema_version() == len(store_module.MIGRATIONS) == 2
+        assert new.schema_version() == len(store_module.MIGRATIONS) == 4
         assert new.con.execute("SELECT DISTINCT origin FROM entities").fetchall() == [("bundled",)]
         assert new.count() == 1

@@ -81,8 +81,9 @@ def _ingest_process(db: Path, data: Path) -> subprocess.Popen[str]:
         "s = Store(sys.argv[1], load_bundled=False); "
         "ingest(s, [sys.argv[2]], batch_rows=20_000, progress=lambda n: print(n, flush=True)); s.close()"
     )
-    return subprocess.Popen([sys.executable, "-c", code, str(db), str(data)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(db), str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 @pytest.mark.slow
@@ -117,18 +118,23 @@ def test_one_gigabyte_file_streams_in_bounded_memory(tmp_path: Path) -> None:
     """A 1 GB CSV (SYNTHETIC, identical rows) is validated in batches; peak memory stays far below its size."""
     data = tmp_path / "1gb.csv"
     header = "entity,product,metric,value,low,high,unit,basis,as_of,published,kind,source_url,publisher,title,note\n"
-    line = ("openai,chatgpt,weekly_active_users,123456789,,,users,,2025-01-01,2025-01-02,estimate,"
-            "https://example.org/synthetic,SYNTHETIC,,synthetic row padded to a realistic width .........\n")
+    line = (
+        "openai,chatgpt,weekly_active_users,123456789,,,users,,2025-01-01,2025-01-02,estimate,"
+        "https://example.org/synthetic,SYNTHETIC,,synthetic row padded to a realistic width .........\n"
+    )
     block = line * 10_000
     with data.open("w", encoding="utf-8") as fh:
         fh.write(header)
         while fh.tell() < 1 << 30:
             fh.write(block)
-    code = ("import resource, sys; from corevar.store import Store; from corevar.ingest import ingest; "
-            "s = Store(sys.argv[1], load_bundled=False); r = ingest(s, [sys.argv[2]]); "
-            "print(r.rows, r.added, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "g.duckdb"), str(data)], check=True,
-                         capture_output=True, text=True).stdout.split()
+    code = (
+        "import resource, sys; from corevar.store import Store; from corevar.ingest import ingest; "
+        "s = Store(sys.argv[1], load_bundled=False); r = ingest(s, [sys.argv[2]]); "
+        "print(r.rows, r.added, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "g.duckdb"), str(data)], check=True, capture_output=True, text=True
+    ).stdout.split()
     rows, added, peak_kib = int(out[0]), int(out[1]), int(out[2])
     assert rows == (data.stat().st_size - len(header)) // len(line)
     assert added == 1

@@ -8,8 +8,11 @@ append-only ledger into what a view shows:
 
 The conflict rule, documented once here and in DATA.md: among observations of the same subject, metric, basis and
 ``as_of`` date, prefer the kind ``official`` over ``reported`` over ``estimate`` (targets and projections are never
-mixed with actuals: they are resolved among themselves), then the newest ``published`` date, then the smallest
-observation id so the choice is deterministic.
+mixed with actuals: they are resolved among themselves), then the better-rated source by ``tier``: ``primary`` (the
+company itself, a filing) over ``major`` (a large outlet) over ``secondary`` over unrated (empty), then the newest
+``published`` date, then the smallest observation id so the choice is deterministic. Kind comes before tier: an
+official number from an unrated page still beats a reported one from a major outlet, because "official" already
+says who published it.
 """
 
 from __future__ import annotations
@@ -37,9 +40,12 @@ COLUMNS: tuple[str, ...] = (
     "publisher",
     "title",
     "note",
+    "tier",
+    "via_url",
 )
 
 KIND_RANK: dict[str, int] = {"official": 0, "reported": 1, "estimate": 2, "target": 3, "projection": 4}
+TIER_RANK: dict[str, int] = {"primary": 0, "major": 1, "secondary": 2}  # anything else (empty) is unrated: 3
 ACTUAL_KINDS: frozenset[str] = frozenset({"official", "reported", "estimate"})
 FORWARD_KINDS: frozenset[str] = frozenset({"target", "projection"})
 
@@ -56,23 +62,28 @@ def known_on(frame: pd.DataFrame, day: date | str | None) -> pd.DataFrame:
 
 
 def resolve(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (entity, product, metric, basis, as_of, actual-or-forward), chosen by the conflict rule.
+    """One row per (entity, product, metric, basis, as_of, actual-or-forward), chosen by the conflict rule
+    (kind, then source tier, then newest published, then smallest id; see the module docstring).
 
     Actual values (official/reported/estimate) and forward-looking ones (target/projection) are resolved
     separately: a target never hides a reported actual for the same date. The input is not modified.
     """
     if frame.empty:
         return frame.copy()
+    tiers = frame["tier"] if "tier" in frame.columns else None
     work = frame.assign(
         _rank=frame["kind"].map(KIND_RANK).fillna(9),
+        _tier=tiers.map(TIER_RANK).fillna(len(TIER_RANK)) if tiers is not None else len(TIER_RANK),
         _forward=frame["kind"].isin(FORWARD_KINDS),
         _product=frame["product"].fillna(""),
         _basis=frame["basis"].fillna(""),
     )
-    work = work.sort_values(["_rank", "published", "id"], ascending=[True, False, True], kind="mergesort")
+    work = work.sort_values(
+        ["_rank", "_tier", "published", "id"], ascending=[True, True, False, True], kind="mergesort"
+    )
     work = work.drop_duplicates(["entity", "_product", "metric", "_basis", "as_of", "_forward"], keep="first")
     work = work.sort_values(["entity", "_product", "metric", "_basis", "as_of"], kind="mergesort")
-    return work.drop(columns=["_rank", "_forward", "_product", "_basis"]).reset_index(drop=True)
+    return work.drop(columns=["_rank", "_tier", "_forward", "_product", "_basis"]).reset_index(drop=True)
 
 
 def conflicts(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,167 @@
+"""Reads from the store. Every function takes a connection (read-only or not) and never writes.
+
+Filters run in DuckDB with parameters, so asking for one series never loads the whole ledger, and no text from a
+caller is spliced into SQL (the only names interpolated come from fixed tuples checked here).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..frame import COLUMNS
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from ..registry import Registry
+
+__all__ = [
+    "REGISTRY_TABLES",
+    "count",
+    "count_all",
+    "dataset_version",
+    "entities_listing",
+    "frame",
+    "fx",
+    "meta",
+    "prices",
+    "registry",
+    "sources",
+    "table",
+]
+
+REGISTRY_TABLES = ("metrics", "entities", "products")
+LIVE = "id NOT IN (SELECT id FROM retractions)"
+
+
+def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value of the ``meta`` table (hashes of the bundled data, registry extras), None when unset."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def count(con: duckdb.DuckDBPyConnection) -> int:
+    """Live observations (retracted ones excluded)."""
+    row = con.execute(f"SELECT count(*) FROM observations WHERE {LIVE}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def count_all(con: duckdb.DuckDBPyConnection) -> int:
+    """Every stored observation, retracted ones included (the ledger only grows)."""
+    row = con.execute("SELECT count(*) FROM observations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def dataset_version(con: duckdb.DuckDBPyConnection) -> str:
+    """A content hash of every live observation id: stamps every output with the data it came from."""
+    row = con.execute(
+        f"SELECT md5(coalesce(string_agg(id, ',' ORDER BY id), '')) FROM observations WHERE {LIVE}"
+    ).fetchone()
+    return str(row[0])[:12] if row else ""
+
+
+def frame(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    entity: str | None = None,
+    metric: str | None = None,
+    product: str | None = None,
+    known_on: date | str | None = None,
+) -> pd.DataFrame:
+    """Live observations (conflicts included) with the columns of :data:`corevar.frame.COLUMNS`."""
+    cols = ", ".join(f"CAST({c} AS TIMESTAMP) AS {c}" if c in ("as_of", "published") else c for c in COLUMNS)
+    where = [LIVE]
+    params: list[object] = []
+    for column, wanted in (("entity", entity), ("metric", metric), ("coalesce(product, '')", product)):
+        if wanted is not None:
+            where.append(f"{column} = ?")
+            params.append(wanted)
+    if known_on is not None:
+        where.append("published <= CAST(? AS DATE)")
+        params.append(str(known_on))
+    return con.execute(
+        f"SELECT {cols} FROM observations WHERE {' AND '.join(where)} "
+        "ORDER BY entity, product NULLS FIRST, metric, as_of, published, id",
+        params,
+    ).df()
+
+
+def table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """A registry table (metrics, entities, products) as a DataFrame, ordered by id."""
+    if name not in REGISTRY_TABLES:
+        raise ValueError(f"table must be one of {', '.join(REGISTRY_TABLES)}; got {name!r}")
+    return con.execute(f"SELECT * FROM {name} ORDER BY id").df()
+
+
+def known(con: duckdb.DuckDBPyConnection, name: str, ident: str) -> bool:
+    """Whether a registry table (metrics, entities, products) has this id."""
+    if name not in REGISTRY_TABLES:
+        raise ValueError(f"table must be one of {', '.join(REGISTRY_TABLES)}; got {name!r}")
+    return con.execute(f"SELECT count(*) FROM {name} WHERE id = ?", [ident]).fetchone() != (0,)
+
+
+def registry(con: duckdb.DuckDBPyConnection) -> Registry:
+    """The store's registry (shipped entries plus the user's) as one value object, in the taxonomy's order."""
+    from ..registry import Registry
+
+    order = json.loads(meta(con, "metric_order") or "[]")
+    metrics = con.execute(
+        "SELECT * FROM metrics ORDER BY coalesce(list_position(CAST(? AS VARCHAR[]), id), 1000000), id", [order]
+    ).df()
+    return Registry.from_frames(
+        metrics,
+        con.execute("SELECT id, name, kind, tickers, origin FROM entities ORDER BY id").df(),
+        con.execute("SELECT id, entity, name, kind, tier, released FROM products ORDER BY entity, id").df(),
+        core_variables=json.loads(meta(con, "core_variables") or "null"),
+        units=json.loads(meta(con, "units") or "null"),
+    )
+
+
+def entities_listing(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Entities with their products, one row per product (entities without products get one row)."""
+    return con.execute(
+        """
+        SELECT e.id AS entity, e.name, e.kind, array_to_string(e.tickers, ' ') AS tickers,
+               p.id AS product, p.name AS product_name, p.kind AS product_kind, p.tier, e.origin
+        FROM entities e LEFT JOIN products p ON p.entity = e.id ORDER BY e.id, p.id NULLS FIRST
+        """
+    ).df()
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every source behind a live observation: url, publisher, first publication date, title, tier, rows."""
+    return con.execute(
+        f"""
+        SELECT source_url AS url, any_value(publisher) AS publisher, min(published) AS published,
+               any_value(title) AS title, min(tier) AS tier, count(*) AS observations
+        FROM observations WHERE {LIVE}
+        GROUP BY source_url ORDER BY publisher, url
+        """
+    ).df()
+
+
+def prices(con: duckdb.DuckDBPyConnection, tickers: list[str] | None = None) -> pd.DataFrame:
+    """Daily prices, one row per (ticker, date, source): the most recently ingested value wins."""
+    where, params = ("WHERE list_contains(?, ticker)", [tickers]) if tickers is not None else ("", [])
+    return con.execute(
+        f"""
+        SELECT ticker, date, close, adj_close, currency, source, origin, ingested_at FROM prices {where}
+        QUALIFY row_number() OVER (PARTITION BY ticker, date, source ORDER BY ingested_at DESC) = 1
+        ORDER BY ticker, date, source
+        """,
+        params,
+    ).df()
+
+
+def fx(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Exchange rates, one row per (currency, date, source): the most recently ingested value wins."""
+    return con.execute(
+        """
+        SELECT currency, date, usd_per_unit, source, ingested_at FROM fx
+        QUALIFY row_number() OVER (PARTITION BY currency, date, source ORDER BY ingested_at DESC) = 1
+        ORDER BY currency, date, source
+        """
+    ).df()
