@@ -343,6 +343,17 @@ def test_add_uses_human_numbers_and_validation(tmp_path: Path) -> None:
     assert 'corevar add:1: field "value": "lots" is not a number' in bad.output
 
 
+def test_writing_commands_answer_in_json(tmp_path: Path) -> None:
+    db = str(tmp_path / "j.duckdb")
+    csv = write_csv(tmp_path / "one.csv", [row()])
+    result = runner.invoke(app, ["--db", db, "ingest", str(csv), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert (answer["rows"], answer["added"], answer["duplicates"]) == (1, 1, 0) and answer["dataset_version"]
+    result = runner.invoke(app, ["--db", db, "entities", "add", "acme", "--name", "Acme", "-f", "json"])
+    assert json.loads(result.output) == {"entity": "acme", "products": []}
+
+
 def test_entities_add_rejects_a_malformed_product(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["--db", str(tmp_path / "e.duckdb"), "entities", "add", "acme", "--name", "Acme", "--product", "acme-chat"]

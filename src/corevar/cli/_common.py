@@ -8,7 +8,7 @@ Defined once so that every command reads them the same way:
   published by then is used. (On ``corevar add`` it is the observation's own ``as_of`` field, the date the number
   describes.) Listings of the registry (``metrics``, ``entities``) are not dated and take no ``--as-of``.
 * ``--format``/``-f`` picks the output: ``table`` (the terminal), ``csv`` or ``json`` for listings, ``md`` where a
-  command writes prose (``check``, ``report``).
+  command writes prose (``check``, ``report``), ``text`` (one sentence) or ``json`` for commands that write.
 
 Exit codes, one policy for every command:
 

@@ -11,9 +11,21 @@ from typing import Annotated
 
 import typer
 
-from ._common import DbOption, fail, open_store
+from ._common import DbOption, fail, format_option, open_store
 
 __all__ = ["add", "entities_add", "ingest"]
+
+# What a writing command prints: one sentence for people (text) or one JSON object for scripts.
+ResultFormat = Annotated[str, format_option(("text", "json"), help="Output format: text (one sentence) or json.")]
+
+
+def _say(fmt: str, sentence: str, **fields: object) -> None:
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps(fields))
+    else:
+        typer.echo(sentence)
 
 
 def ingest(
@@ -22,6 +34,7 @@ def ingest(
     parse_human: Annotated[
         bool, typer.Option("--parse-human", help='Accept values like "800M", "$13B" or "12%".')
     ] = False,
+    fmt: ResultFormat = "text",
     db: DbOption = None,
 ) -> None:
     """Validate observation files and append them all, or nothing.
@@ -34,9 +47,15 @@ def ingest(
     with open_store(ctx, db, write=True) as cv:
         result = cv.ingest(files, parse_human=parse_human)
         version = cv.dataset_version()
-    typer.echo(
+    _say(
+        fmt,
         f"Read {result.rows} rows from {result.files} file(s): {result.added} added, "
-        f"{result.duplicates} already stored. Dataset version {version}."
+        f"{result.duplicates} already stored. Dataset version {version}.",
+        files=result.files,
+        rows=result.rows,
+        added=result.added,
+        duplicates=result.duplicates,
+        dataset_version=version,
     )
 
 
@@ -55,6 +74,7 @@ def add(
     basis: Annotated[str | None, typer.Option("--basis", help="Basis, e.g. run_rate, fy2025, a market.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the source.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="A short note in your own words.")] = None,
+    fmt: ResultFormat = "text",
     db: DbOption = None,
 ) -> None:
     """Add one observation through the same validation as ingest.
@@ -71,7 +91,9 @@ def add(
     }  # fmt: skip
     with open_store(ctx, db, write=True) as cv:
         result = cv.add(record)
-    typer.echo("Added 1 observation." if result.added else "Already stored: nothing added.")
+        version = cv.dataset_version()
+    sentence = "Added 1 observation." if result.added else "Already stored: nothing added."
+    _say(fmt, sentence, added=result.added, dataset_version=version)
 
 
 def entities_add(
@@ -88,6 +110,7 @@ def entities_add(
             "repeatable.",
         ),
     ] = None,
+    fmt: ResultFormat = "text",
     db: DbOption = None,
 ) -> None:
     """Register your own entity so you can ingest observations about it.
@@ -103,4 +126,9 @@ def entities_add(
         parsed.append({"id": pid, "name": pname, "kind": pkind or "other"})
     with open_store(ctx, db, write=True) as cv:
         cv.add_entity({"id": entity_id, "name": name, "kind": kind, "tickers": tickers or [], "products": parsed})
-    typer.echo(f"Registered {entity_id} with {len(parsed)} product(s).")
+    _say(
+        fmt,
+        f"Registered {entity_id} with {len(parsed)} product(s).",
+        entity=entity_id,
+        products=[p["id"] for p in parsed],
+    )
