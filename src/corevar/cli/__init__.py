@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("lint:lint", "Check a file against the dataset's invariants, as warnings."),
     "chains": ("chains:app", "Stock chains: baskets, returns, risk, attribution, event studies."),
     "prices": ("chains:prices_app", "Ingest daily prices and FX rates, or fetch them with a connector."),
+    "news": ("news:app", "Label news by core variable or noise, and extract its figures."),
 }
 
 

@@ -235,7 +235,9 @@ class EmbeddingTier:
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str], *, embeddings: np.ndarray | None = None) -> EmbeddingTier:
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str], *, embeddings: np.ndarray | None = None
+    ) -> EmbeddingTier:
         import numpy as np
 
         x = self.embed(texts) if embeddings is None else embeddings

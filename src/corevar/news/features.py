@@ -27,7 +27,13 @@ __all__ = ["N_FEATURES", "hash_entries", "hash_families", "hash_features"]
 N_FEATURES = 2**20
 _FNV = 0x100000001B3
 _P = 0x9E3779B97F4A7C15  # odd, so invertible mod 2**64
-_SEEDS = {3: 0x243F6A8885A308D3, 4: 0x13198A2E03707344, 5: 0xA4093822299F31D0, 1: 0x082EFA98EC4E6C89, 2: 0x452821E638D01377}
+_SEEDS = {
+    3: 0x243F6A8885A308D3,
+    4: 0x13198A2E03707344,
+    5: 0xA4093822299F31D0,
+    1: 0x082EFA98EC4E6C89,
+    2: 0x452821E638D01377,
+}
 
 
 def _word_chars(cp: np.ndarray) -> np.ndarray:

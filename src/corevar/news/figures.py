@@ -54,10 +54,17 @@ _MULTIPLIER_VALUE = {"doubl": 1.0, "tripl": 2.0, "quadrupl": 3.0}
 
 # Metric phrases: (pattern, metric, quantity kind). Earlier rows win where two phrases overlap.
 _METRIC_PHRASES: list[tuple[str, str, str]] = [
-    (r"per (?:1m|one million|million|1 million) (?:input |output )?tokens|/\s?(?:1m|million) tokens", "inference_price",
-     "money"),
-    (r"annuali[sz]ed (?:revenue|run[- ]rate|sales|recurring revenue)|(?:revenue )?run[- ]rate|\bARR\b|annual recurring "
-     r"revenue|annual(?:ised|ized)? revenue run|年化收入|年化", "arr", "money"),
+    (
+        r"per (?:1m|one million|million|1 million) (?:input |output )?tokens|/\s?(?:1m|million) tokens",
+        "inference_price",
+        "money",
+    ),
+    (
+        r"annuali[sz]ed (?:revenue|run[- ]rate|sales|recurring revenue)|(?:revenue )?run[- ]rate|\bARR\b|"
+        r"annual recurring revenue|annual(?:ised|ized)? revenue run|年化收入|年化",
+        "arr",
+        "money",
+    ),
     (r"market (?:cap|value|capitali[sz]ation)", "market_cap", "money"),
     (r"valuation|valued at|valuing|value[sd]? (?:it|the company) at|post-money|pre-money|估值", "valuation", "money"),
     (r"revenue|sales|营收|收入", "revenue", "money"),
@@ -66,24 +73,45 @@ _METRIC_PHRASES: list[tuple[str, str, str]] = [
     (r"net loss|loss(?:es)?|\blose\b|\blost\b|losing|亏损", "net_loss", "money"),
     (r"capex|capital expenditures?|capital spending", "capex", "money"),
     (r"backlog", "cloud_backlog", "money"),
-    (r"compute|data cent(?:er|re)s?|cloud (?:deal|contract|capacity|computing)|\bchips?\b|GPUs?|infrastructure|"
-     r"Stargate|commit(?:ment|ted)?s?", "compute_commitments", "money"),
-    (r"weekly (?:active )?(?:users|people)|weekly active|(?:users|people) (?:every|each|a|per) week|\bWAUs?\b|周活跃?"
-     r"(?:用户)?", "weekly_active_users", "count"),
-    (r"monthly (?:active )?(?:users|people)|monthly active|(?:users|people) (?:every|each|a|per) month|\bMAUs?\b|月活跃?"
-     r"(?:用户)?", "monthly_active_users", "count"),
+    (
+        r"compute|data cent(?:er|re)s?|cloud (?:deal|contract|capacity|computing)|\bchips?\b|GPUs?|infrastructure|"
+        r"Stargate|commit(?:ment|ted)?s?",
+        "compute_commitments",
+        "money",
+    ),
+    (
+        r"weekly (?:active )?(?:users|people)|weekly active|(?:users|people) (?:every|each|a|per) week|\bWAUs?\b|"
+        r"周活跃?(?:用户)?",
+        "weekly_active_users",
+        "count",
+    ),
+    (
+        r"monthly (?:active )?(?:users|people)|monthly active|(?:users|people) (?:every|each|a|per) month|"
+        r"\bMAUs?\b|月活跃?(?:用户)?",
+        "monthly_active_users",
+        "count",
+    ),
     (r"daily (?:active )?(?:users|people)|daily active|\bDAUs?\b|日活跃?(?:用户)?", "daily_active_users", "count"),
-    (r"(?:paying|paid) business users|business users|enterprise users|paying business|(?:enterprise )?seats",
-     "business_users", "count"),
+    (
+        r"(?:paying|paid) business users|business users|enterprise users|paying business|(?:enterprise )?seats",
+        "business_users",
+        "count",
+    ),
     (r"(?:paying|paid) (?:subscribers|users|consumers)|subscribers|付费用户|订阅用户", "paying_subscribers", "count"),
-    (r"(?:enterprise|business|corporate) (?:customers|clients)|customers|organi[sz]ations|businesses",
-     "enterprise_customers", "count"),
+    (
+        r"(?:enterprise|business|corporate) (?:customers|clients)|customers|organi[sz]ations|businesses",
+        "enterprise_customers",
+        "count",
+    ),
     (r"market share|share of|\bshare\b|份额", "market_share", "percent"),
     (r"gross margins?", "gross_margin", "percent"),
     (r"\bchurn", "churn", "percent"),
     (r"retention|retained", "paid_retention", "percent"),
-    (r"adoption|penetration|of (?:US |U\.S\. |American )?(?:businesses|companies|enterprises)|Fortune 500",
-     "enterprise_penetration", "percent"),
+    (
+        r"adoption|penetration|of (?:US |U\.S\. |American )?(?:businesses|companies|enterprises)|Fortune 500",
+        "enterprise_penetration",
+        "percent",
+    ),
     (r"gigawatts?|\bGW\b|megawatts?|\bMW\b", "compute_capacity", "watts"),
 ]
 _PHRASES = [(re.compile(p, re.IGNORECASE), m, k, rank) for rank, (p, m, k) in enumerate(_METRIC_PHRASES)]
@@ -92,7 +120,8 @@ _UP = re.compile(r"\b(?:up|rose|rise[sn]?|rising|grew|grow(?:s|ing|th)?|increas\
 _DOWN = re.compile(r"\b(?:down|fell|fall(?:s|ing)?|drop\w*|declin\w*|slump\w*|tumbl\w*|plung\w*|sink\w*|sank|slid\w*|"
                    r"shed\w*|slip\w*|cut\w*|lower\w*|crash\w*|dive\w*|dove)\b", re.IGNORECASE)  # fmt: skip
 _STOCK = re.compile(r"\b(?:shares?|stocks?|premarket|trading|Nasdaq|S&P)\b", re.IGNORECASE)
-_PREVIOUS = re.compile(r"(?:\bup from|\bdown from|\bfrom|compared (?:with|to)|versus|\bvs\.?|(?<!more )(?<!less )(?<!fewer )(?<!rather )\bthan)"
+_PREVIOUS = re.compile(r"(?:\bup from|\bdown from|\bfrom|compared (?:with|to)|versus|\bvs\.?|"
+                       r"(?<!more )(?<!less )(?<!fewer )(?<!rather )\bthan)"
                        r"\s*(?:about|around|roughly|nearly|just|some)?\s*$", re.IGNORECASE)  # fmt: skip
 _QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("up to", re.compile(r"\b(?:up to|as much as|as many as)\s*$", re.IGNORECASE)),
@@ -105,13 +134,14 @@ _QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
                          r"\bcirca|\bapprox\.?|约|大约)\s*$", re.IGNORECASE)),
 ]  # fmt: skip
 _FORWARD = re.compile(r"\b(?:expect\w*|project\w*|forecast\w*|target\w*|aim\w*|plan\w*|goal|could|would|will|"
-                      r"on track|on pace|by 20\d\d|through 20\d\d|predict\w*|seek\w*|hopes?)\b", re.IGNORECASE)  # fmt: skip
+                      r"on track|on pace|by 20\d\d|through 20\d\d|predict\w*|seek\w*|hopes?)\b",
+                      re.IGNORECASE)  # fmt: skip
 _TARGET = re.compile(r"\b(?:target\w*|goal|aim\w*)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\s[–—]\s|,?\s(?:while|whereas|but|although|compared with|against|versus|vs\.?)\s|"
                            r",\s(?:and|as)\s|\sand\s(?=[A-Z])", re.IGNORECASE)  # fmt: skip
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z\"“‘'(])|(?<=[。！？])|\n+")
-_YEAR = re.compile(r"\b(?:in|for|during|fiscal|FY|full-year)\s?(20[1-3]\d)\b|\b(20[1-3]\d)(?:'s)? (?:revenue|sales|loss|"
-                   r"losses|burn)\b", re.IGNORECASE)  # fmt: skip
+_YEAR = re.compile(r"\b(?:in|for|during|fiscal|FY|full-year)\s?(20[1-3]\d)\b|"
+                   r"\b(20[1-3]\d)(?:'s)? (?:revenue|sales|loss|losses|burn)\b", re.IGNORECASE)  # fmt: skip
 
 _METRIC_UNIT = {
     "arr": "usd_per_year", "coding_revenue": "usd_per_year", "revenue": "usd", "valuation": "usd",
@@ -192,8 +222,11 @@ def _quantities(sentence: str) -> list[_Quantity]:
         stop = m.start() + len(m.group(0).rstrip())
         before = sentence[max(0, begin - 1) : begin]
         after = sentence[stop : stop + 1]
-        if (before.isascii() and before.isalpha()) or before in ("-", ".", "/") or after in ("-", "/") or (
-            after.isascii() and after.isalpha() and not cn
+        if (
+            (before.isascii() and before.isalpha())
+            or before in ("-", ".", "/")
+            or after in ("-", "/")
+            or (after.isascii() and after.isalpha() and not cn)
         ):
             continue  # part of a name or version: GPT-4o, Claude-3, Q3, 24/7
         # single-letter scales only count when attached to the number or money ("13B", "$5 m")
@@ -221,10 +254,7 @@ def _quantities(sentence: str) -> list[_Quantity]:
             if high < low:
                 b, high = None, None
         if pct:
-            if "point" in pct or "百分点" in pct:
-                kind = "points"
-            else:
-                kind = "percent"
+            kind = "points" if "point" in pct or "百分点" in pct else "percent"
             low = _number(a) / 100
             high = _number(b) / 100 if b is not None else None
             value = low
@@ -329,9 +359,9 @@ def _metric_for(sentence: str, q: _Quantity, clause: tuple[int, int]) -> tuple[s
     return (best[1], best[0]) if best else None
 
 
-def _subject(mentions: list[Mention], q: _Quantity, clause: tuple[int, int], title_subject: Mention | None) -> (
-    Mention | None
-):
+def _subject(
+    mentions: list[Mention], q: _Quantity, clause: tuple[int, int], title_subject: Mention | None
+) -> Mention | None:
     lo, hi = clause
     before = [m for m in mentions if lo <= m.start and m.end <= q.start]
     if before:
@@ -380,19 +410,22 @@ def extract_figures(
                 continue  # an earlier value ("up from $5.5bn"): its date is not given
             relation = "level"
             value, low, high = q.value, q.low, q.high
-            if q.kind == "multiplier" or q.kind == "points":
-                continue_change = True
-            else:
-                continue_change = False
+            continue_change = q.kind in ("multiplier", "points")
             found: tuple[str, int] | None
             if q.kind == "percent":
                 found = _metric_for(sentence, q, clause)
                 near = sentence[max(clause[0], q.start - 25) : q.start]
                 after = sentence[q.end : q.end + 12]
-                if (_UP.search(near) or _DOWN.search(near) or re.match(r"\s*(?:rise|increase|jump|gain|drop|decline|"
-                                                                       r"fall|growth|higher|lower)", after, re.I)) and (
-                    found is None or found[0] != "market_share" or found[1] > 12
-                ):
+                if (
+                    _UP.search(near)
+                    or _DOWN.search(near)
+                    or re.match(
+                        r"\s*(?:rise|increase|jump|gain|drop|decline|"
+                        r"fall|growth|higher|lower)",
+                        after,
+                        re.I,
+                    )
+                ) and (found is None or found[0] != "market_share" or found[1] > 12):
                     continue_change = True
                     if _DOWN.search(near) or re.match(r"\s*(?:drop|decline|fall|lower)", after, re.I):
                         value = -value

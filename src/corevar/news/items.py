@@ -18,27 +18,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import CorevarError, Problem
+from ..errors import NewsInputError, Problem
 
 __all__ = ["FORMATS", "NewsInputError", "NewsItem", "ReadResult", "item_from_mapping", "read_items", "sniff_format"]
 
 FORMATS = ("jsonl", "csv", "rss")
 SUMMARY_FIELDS = ("summary", "lead", "description", "body")
 MAX_PROBLEMS = 200
-
-
-class NewsInputError(CorevarError):
-    """A feed could not be read (or, with ``--strict``, had malformed items); nothing was triaged."""
-
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem], *, total: int | None = None, strict: bool = False) -> None:
-        self.problems = problems
-        self.total = total if total is not None else len(problems)
-        shown = "\n".join(str(p) for p in problems[:20])
-        more = f"\n... and {self.total - min(len(problems), 20)} more problems." if self.total > 20 else ""
-        tail = "\nThe whole feed was rejected (--strict)." if strict else ""
-        super().__init__(f"{shown}{more}{tail}")
 
 
 @dataclass(frozen=True)
@@ -217,7 +203,9 @@ def read_items(
     Raises :class:`NewsInputError` when the input cannot be read at all, or (``strict``) when any item is bad.
     """
     if fmt is not None and fmt not in FORMATS:
-        raise NewsInputError([Problem("(arguments)", None, "format", f"unknown feed format {fmt!r}; use one of {FORMATS}")])
+        raise NewsInputError(
+            [Problem("(arguments)", None, "format", f"unknown feed format {fmt!r}; use one of {FORMATS}")]
+        )
     if isinstance(source, (str, Path)) and str(source) == "-":
         name, text = label or "<stdin>", sys.stdin.read()
     elif isinstance(source, (str, Path)):
