@@ -1,61 +1,127 @@
-"""Benchmark: the full default thesis check on the bundled data (load the store + evaluate), several runs.
+"""Benchmark: the default thesis check, as ratios measured in the same run.
 
 Run: .venv/bin/python benchmarks/bench_check.py [--runs 7]
 
-Three timings per run, in milliseconds: ``open+frame`` (open the store, read every observation), ``evaluate``
-(judge the 16 default theses: parse the YAML, filter, resolve, fit) and ``total``. The first run includes the
-one-off creation of the temporary store from the bundled CSVs and is reported apart ("cold").
+1. Whole processes (imports included, warm store, median of ``--runs``):
+   - baseline ``python -c "import duckdb, numpy"`` (issue 8: ``corevar check`` within 2x of it);
+   - ``corevar check`` as a user runs it (the CLI, table output);
+   - the engine path alone: open the store, fetch the observation columns (no pandas), parse and judge the 16
+     default theses with robustness, render Markdown.
+2. In one process, warm (median): judging the defaults without robustness, and with it (the cost of re-judging
+   every thesis under the window, leave-one-source-out and competing-report perturbations).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+ENGINE = """
+import sys, time
+t0 = time.perf_counter()
+import corevar
+from corevar.theses import evaluate, load_theses, render
+t1 = time.perf_counter()
+with corevar.open(sys.argv[1]) as cv:
+    cols = cv.store.con.execute(
+        "SELECT * FROM observations WHERE id NOT IN (SELECT id FROM retractions)").fetchnumpy()
+    registry = cv.store.registry()
+t2 = time.perf_counter()
+theses = load_theses()
+t3 = time.perf_counter()
+result = evaluate(theses, cols, registry)
+t4 = time.perf_counter()
+render(result, "md")
+t5 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, "pandas" in sys.modules)
+"""
+
+
+def _time(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[list[float], list[str]]:
+    out, printed = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        out.append(time.perf_counter() - t0)
+        printed.append(done.stdout)
+    return out, printed
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed runs after the cold one (default 7)")
+    parser.add_argument("--runs", type=int, default=7, help="runs of each whole-process timing (default 7)")
     args = parser.parse_args()
-
-    from corevar.api import open as open_store
-    from corevar.theses import evaluate, load_theses
+    py = sys.executable
+    corevar_cli = str(Path(py).with_name("corevar"))
 
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        rows: list[tuple[float, float, float]] = []
-        verdicts: dict[str, int] = {}
-        for _ in range(args.runs + 1):
+        db = str(Path(tmp) / "bench.duckdb")
+        import corevar
+
+        with corevar.open(db, write=True) as cv:  # creates the store from the bundled data
+            count = cv.store.count()
+        env = {**os.environ, "COREVAR_DB": db}
+        baseline, _ = _time([py, "-c", "import duckdb, numpy"], args.runs)
+        cli, _ = _time([corevar_cli, "check"], args.runs, env)
+        engine, printed = _time([py, "-c", ENGINE, db], args.runs)
+        phases = [[float(x) for x in line.split()[:5]] for line in printed]
+        pandas_loaded = any(line.split()[5] == "True" for line in printed)
+
+        from corevar.theses import evaluate, load_theses
+
+        with corevar.open(db) as cv:
+            cols = cv.store.con.execute(
+                "SELECT * FROM observations WHERE id NOT IN (SELECT id FROM retractions)"
+            ).fetchnumpy()
+            registry = cv.store.registry()
+        theses = load_theses()
+        evaluate(theses, cols, registry)  # warm: imports and the one bootstrap fit
+        plain, robust = [], []
+        for _ in range(args.runs):
             t0 = time.perf_counter()
-            with open_store(db) as store:
-                frame = store.frame()
-                version = store.dataset_version()
+            evaluate(theses, cols, registry, robust=False)
             t1 = time.perf_counter()
-            result = evaluate(load_theses(), frame, dataset_version=version)
+            result = evaluate(theses, cols, registry)
             t2 = time.perf_counter()
-            rows.append(((t1 - t0) * 1e3, (t2 - t1) * 1e3, (t2 - t0) * 1e3))
-            verdicts = result.counts()
-        cold, warm = rows[0], rows[1:]
+            plain.append(t1 - t0)
+            robust.append(t2 - t1)
+        checks = sum(t.robustness.checks for t in result.theses if t.robustness)
 
-    def med(i: int) -> float:
-        return statistics.median(r[i] for r in warm)
+    def med(xs: list[float]) -> float:
+        return statistics.median(xs) * 1e3
 
     print(
-        f"machine: {platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; {count} observations; runs: {args.runs}"
     )
-    print(f"observations: {len(frame)}, dataset {version}, theses: {sum(verdicts.values())} -> {verdicts}")
+    print(f"python -c 'import duckdb, numpy'   {med(baseline):7.0f} ms  1.00x")
+    print(f"corevar check (CLI, table)          {med(cli):7.0f} ms  {med(cli) / med(baseline):.2f}x")
+    print(f"engine path (columns, md, no CLI)   {med(engine):7.0f} ms  {med(engine) / med(baseline):.2f}x")
+    names = (
+        "import corevar.theses",
+        "open store + columns + registry",
+        "parse theses (kinds, models)",
+        "evaluate (cold, with robustness)",
+        "render md",
+    )
     print(
-        f"cold run (creates the store): open+frame {cold[0]:.0f} ms, evaluate {cold[1]:.0f} ms, total {cold[2]:.0f} ms"
+        "  engine path, median per phase: "
+        + "; ".join(f"{n} {statistics.median(p[i] for p in phases) * 1e3:.0f} ms" for i, n in enumerate(names))
+        + f"; pandas imported: {pandas_loaded}"
     )
+    print(f"evaluate, warm, no robustness       {med(plain):7.1f} ms")
     print(
-        f"warm runs (n={len(warm)}), median: open+frame {med(0):.0f} ms, evaluate {med(1):.0f} ms, "
-        f"total {med(2):.0f} ms (min {min(r[2] for r in warm):.0f}, max {max(r[2] for r in warm):.0f})"
+        f"evaluate, warm, with robustness     {med(robust):7.1f} ms  ({checks} perturbed re-judgements, "
+        f"{med(robust) / med(plain):.1f}x the plain pass)"
     )
+    print(f"verdicts: {result.counts()}")
 
 
 if __name__ == "__main__":

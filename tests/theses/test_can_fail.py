@@ -86,9 +86,66 @@ def window(rule: Any) -> tuple[date, date]:
     return start, end
 
 
+def prices(
+    drifts: dict[str, float], start: date, end: date, shocks: dict[str, float] | None = None, on: date | None = None
+) -> pd.DataFrame:
+    """SYNTHETIC daily closes: each basket's tickers drift by the given total over [start, end] (tiny noise),
+    with an optional one-day move on ``on``. Never real quotes."""
+    import numpy as np
+
+    from corevar.chains.baskets import bundled_baskets
+
+    baskets = bundled_baskets()
+    days = pd.bdate_range(start, end)
+    rng = np.random.default_rng(0)
+    rows = []
+    for basket, drift in drifts.items():
+        for c in baskets[basket].constituents:
+            daily = np.log1p(drift) / len(days) + rng.normal(0, 0.002, len(days))
+            if shocks and on is not None and basket in shocks:
+                daily[days.get_indexer([pd.Timestamp(on)], method="bfill")[0]] += np.log1p(shocks[basket])
+            close = 100.0 * np.exp(np.cumsum(daily))
+            rows.append(pd.DataFrame({"date": days, "ticker": c.ticker, "close": close, "currency": c.currency}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def chain_extras(rule: Any, want: Verdict) -> dict[str, Any]:
+    ok = want is S
+    if rule.kind == "chain_return":
+        start, end = rule.start - timedelta(days=3), rule.end + timedelta(days=3)
+        a_up = (rule.expect == "a_above_b") == ok
+        big, small = (rule.claimed or {}).get("a", 1.0), (rule.claimed or {}).get("b", 0.1)
+        a, b = (big, small) if a_up else (small, big)
+        if not ok and rule.claimed:
+            a, b = 0.1, 0.75
+        return {"prices": prices({rule.a: a, rule.b: b}, start, end)}
+    if rule.kind == "chain_event":
+        start, end = rule.date - timedelta(days=400), rule.date + timedelta(days=20)
+        fell = rule.expect in ("negative", "not_positive")
+        move = (-0.10 if fell else 0.10) if ok else (0.10 if fell else -0.10)
+        if rule.expect in ("not_positive", "not_negative") and ok:
+            move = 0.0
+        return {"prices": prices({rule.basket: 0.1, rule.market: 0.1}, start, end, {rule.basket: move}, rule.date)}
+    if rule.kind == "chain_attribution":
+        from corevar.chains.baskets import bundled_baskets
+
+        start, end = rule.start - timedelta(days=30), rule.end + timedelta(days=30)
+        frame_ = prices({rule.basket: 0.0}, start, end)
+        inside = frame_["ticker"].isin(rule.members)
+        holds = (rule.op in (">", ">=")) == ok
+        grow = inside if holds else ~inside
+        days = (pd.to_datetime(frame_["date"]) - pd.Timestamp(start)).dt.days / (end - start).days
+        frame_.loc[grow, "close"] = frame_.loc[grow, "close"] * (1 + days[grow])
+        assert bundled_baskets()[rule.basket].constituents
+        return {"prices": frame_}
+    return {}
+
+
 def make(rule: Any, want: Verdict) -> pd.DataFrame:
     ok = want is S
     kind = rule.kind
+    if kind.startswith("chain_"):
+        return frame()
     if kind == "threshold":
         day = rule.at if rule.at != "latest" else END
         return frame(row(rule.subject, scaled(rule.value, higher(rule.op) == ok), day))
@@ -161,15 +218,15 @@ def make(rule: Any, want: Verdict) -> pd.DataFrame:
     raise AssertionError(f"no synthetic data builder for kind {kind!r}")
 
 
-def judge(rule: Any, data: pd.DataFrame) -> Any:
+def judge(rule: Any, data: pd.DataFrame, extras: dict[str, Any] | None = None) -> Any:
     thesis = Thesis(id="T", text="synthetic", stance="neutral", source={"title": "synthetic"}, rules=[rule])
-    return evaluate([thesis], data, REG, robust=False).theses[0].rules[0]
+    return evaluate([thesis], data, REG, robust=False, extras=extras).theses[0].rules[0]
 
 
 @pytest.mark.parametrize("want", [S, C], ids=["supported", "contradicted"])
 @pytest.mark.parametrize(("where", "rule"), DEFAULT_RULES, ids=[w for w, _ in DEFAULT_RULES])
 def test_every_default_rule_can_be_supported_and_contradicted(where: str, rule: Any, want: Verdict) -> None:
-    result = judge(rule, make(rule, want))
+    result = judge(rule, make(rule, want), chain_extras(rule, want))
     assert result.verdict is want, f"{where} ({rule.kind}): {result.explanation}"
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -124,18 +124,40 @@ def _text(value: Any) -> str:
 
 
 def _dates(column: Any) -> list[Any]:
-    import pandas as pd
+    """A date column (numpy datetime64, pandas, or Python dates/datetimes) as ``datetime.date`` (None if missing)."""
+    import numpy as np
 
-    return pd.to_datetime(column).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").tolist()
+    values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]").tolist()
+    out = []
+    for v in values.tolist():
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        elif isinstance(v, datetime):
+            out.append(v.date())
+        elif isinstance(v, date):
+            out.append(v)
+        else:
+            out.append(date.fromisoformat(str(v)[:10]))
+    return out
 
 
-def rows_of(frame: pd.DataFrame) -> list[Row]:
-    """The frame's observations as :class:`Row` tuples (columns ``tier`` and ``via_url`` are optional)."""
-    n = len(frame)
+def _column(frame: Any, name: str, n: int) -> list[Any]:
+    if name not in frame:
+        return [None] * n
+    col = frame[name]
+    return col.tolist() if hasattr(col, "tolist") else list(col)
+
+
+def rows_of(frame: Any) -> list[Row]:
+    """Observations as :class:`Row` tuples, from a pandas DataFrame or a mapping of columns (name -> array or
+    list, e.g. DuckDB's ``fetchnumpy()``), so a check need not import pandas. ``tier`` and ``via_url`` are
+    optional columns."""
+    n = len(frame) if hasattr(frame, "columns") else len(next(iter(frame.values()), []))
     if n == 0:
         return []
-    cols = frame.columns
-    get = lambda c: frame[c].tolist() if c in cols else [None] * n  # noqa: E731
+    get = lambda c: _column(frame, c, n)  # noqa: E731
     ids = [str(x) for x in get("id")]
     tiers = [t if isinstance(t, str) and t else None for t in get("tier")]
     return [
@@ -288,6 +310,10 @@ class Context:
             from ..frame import known_on
 
             data = self._frame if self._frame is not None else pd.DataFrame()
+            if not isinstance(data, pd.DataFrame):
+                data = pd.DataFrame(dict(data))
+                for col in ("as_of", "published"):
+                    data[col] = pd.to_datetime(data[col])
             if len(data):
                 data = known_on(data, self.as_of)
                 if self.excluded:

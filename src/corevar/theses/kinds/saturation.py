@@ -13,7 +13,7 @@ from ..model import RuleModel, Subject
 from . import RuleKind, register
 from ._common import C, M, N, S, all_evidence, finite, too_few, window_text
 
-N_BOOT = 200  # bootstrap draws for the ceiling interval shown (the report shows the same figure)
+N_BOOT = 100  # bootstrap draws for the ceiling interval shown (display only; the report shows the same figure)
 
 
 class SaturationRule(RuleModel):
@@ -44,7 +44,7 @@ plateau_rate: 0.05
 """
 
 DOC = """\
-Fits the curve on its point estimate (`analytics.saturation`; the ceiling's 200-draw bootstrap interval is shown,
+Fits the curve on its point estimate (`analytics.saturation`; the ceiling's 100-draw bootstrap interval is shown,
 never decides). Then, in order (`L` latest, `P` the series peak, `g` simple annual growth over the last
 `recent_days`, `K` the fitted ceiling, identified when finite, not at a fitting bound and at most 10x `P`):
 **peaked** when `L` is 5% or more below `P` and `g < 0` (a decline), or when `g <= plateau_rate` and
