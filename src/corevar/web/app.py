@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import CorevarError
 from .security import CSP, HEADERS, MAX_BODY_BYTES, REPORT_CSP, load_or_create_token
-from .snapshot import SnapshotCache
+from .snapshot import SnapshotCache, cache_key, etag
 
 __all__ = ["ApiError", "create_app", "error_response"]
 
@@ -65,9 +65,40 @@ class _TooLarge(Exception):
 class GuardLayer:
     """Security headers on every response; request bodies over the limit refused with 413 (never read whole)."""
 
-    def __init__(self, app: Any, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: Any, max_body: int = MAX_BODY_BYTES, cache: SnapshotCache | None = None) -> None:
         self.app = app
         self.max_body = max_body
+        self.cache = cache
+
+    async def _from_cache(self, scope: dict[str, Any], send: Any, extra: list[tuple[bytes, bytes]]) -> bool:
+        """Answer a GET already answered for this dataset version straight from the response cache.
+
+        The fast path of the server: the file has not changed (one stat) and the same path and query were
+        answered before, so routing, parameter validation and the handler would produce the same bytes.
+        """
+        snap = self.cache.current() if self.cache is not None else None
+        if snap is None or not snap.responses:
+            return False
+        hit = snap.responses.get(cache_key(scope))
+        if hit is None or not self.cache.unchanged():
+            return False
+        body, media = hit
+        tag = etag(snap.version)
+        headers = [
+            (b"etag", tag.encode()),
+            (b"x-corevar-dataset-version", snap.version.encode()),
+            (b"cache-control", b"no-cache"),
+            *extra,
+        ]
+        status = 200
+        for key, value in scope.get("headers", ()):
+            if key == b"if-none-match" and value.decode("latin-1") == tag:
+                status, body = 304, b""
+        if status == 200:
+            headers += [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return True
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -91,6 +122,8 @@ class GuardLayer:
                 else "the Content-Length header is not a number"
             )
             await _send_error(send, 413 if length > 0 else 400, message, extra)
+            return
+        if scope.get("method") == "GET" and await self._from_cache(scope, send, extra):
             return
         seen = 0
         started = False
@@ -214,5 +247,5 @@ def create_app(db: str | Path | None = None, *, token: str | None = None, wait_s
 
     app.include_router(routes.router)
     app.include_router(pages.router)
-    app.add_middleware(GuardLayer)
+    app.add_middleware(GuardLayer, cache=cache)
     return app

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -24,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .app import ApiError
 from .security import token_matches
-from .snapshot import BusyError, Snapshot, ingest_records
+from .snapshot import BusyError, Snapshot, cache_key, etag, ingest_records, mark
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +33,6 @@ __all__ = ["router"]
 MAX_LIMIT = 1000
 MAX_RECORDS = 1000
 MAX_THESES_CHARS = 65_536
-RESPONSE_SLOTS = 4096
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 DATE_COLUMNS = ("as_of", "published")
@@ -255,21 +253,11 @@ async def snapshot(request: Request) -> Snapshot:
         raise ApiError(503, str(exc), headers={"Retry-After": "2"}) from exc
 
 
-def _etag(snap: Snapshot) -> str:
-    from .. import __version__
-
-    return f'"{snap.version}-{__version__}"'
-
-
 def _headers(request: Request, snap: Snapshot) -> dict[str, str]:
-    headers = {"ETag": _etag(snap), "X-Corevar-Dataset-Version": snap.version, "Cache-Control": "no-cache"}
+    headers = {"ETag": etag(snap.version), "X-Corevar-Dataset-Version": snap.version, "Cache-Control": "no-cache"}
     if request.app.state.cache.stale:
         headers["X-Corevar-Stale"] = "a writer holds the store; this is the last version read"
     return headers
-
-
-def _responses(snap: Snapshot) -> OrderedDict[str, tuple[bytes, str]]:
-    return snap.derived("responses", OrderedDict)
 
 
 async def cached(request: Request, make: Callable[[Snapshot], tuple[bytes, str]], *, heavy: bool = False) -> Response:
@@ -278,14 +266,12 @@ async def cached(request: Request, make: Callable[[Snapshot], tuple[bytes, str]]
     headers = _headers(request, snap)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
-    key = request.url.path + "?" + "&".join(sorted(request.url.query.split("&")))
-    store = _responses(snap)
+    key = cache_key(request.scope)
+    store = snap.responses
     hit = store.get(key)
     if hit is None:
         hit = await run_in_threadpool(make, snap) if heavy else make(snap)
-        store[key] = hit
-        while len(store) > RESPONSE_SLOTS:
-            store.popitem(last=False)
+        snap.remember(key, hit)
     body, media = hit
     return Response(content=body, media_type=media, headers=headers)
 
@@ -453,23 +439,32 @@ async def observations(
     def make(snap: Snapshot) -> tuple[bytes, str]:
         import pandas as pd
 
-        frame = snap.marked(known_on)
+        # Filters on the conflict group's own columns (entity, product, metric, basis, as_of) keep whole groups,
+        # so the conflict rule can run on the few rows left instead of the whole ledger.
+        grouped = any(v is not None for v in (entity, product, metric, basis, as_of, since, until))
+        frame = snap.known(known_on) if grouped else snap.marked(known_on)
         mask = pd.Series(True, index=frame.index)
-        for column, wanted in (("entity", entity), ("metric", metric), ("kind", kind)):
+        for column, wanted in (("entity", entity), ("metric", metric)):
             if wanted is not None:
                 mask &= frame[column] == wanted
         for column, wanted in (("product", product), ("basis", basis)):
             if wanted is not None:
                 mask &= frame[column].fillna("") == wanted
-        if tier is not None:
-            col = frame["tier"].fillna("unrated") if "tier" in frame.columns else pd.Series("unrated", frame.index)
-            mask &= col == tier
         if as_of is not None:
             mask &= frame["as_of"] == pd.Timestamp(as_of)
         if since is not None:
             mask &= frame["as_of"] >= pd.Timestamp(since)
         if until is not None:
             mask &= frame["as_of"] <= pd.Timestamp(until)
+        frame = frame[mask]
+        if grouped:
+            frame = mark(frame)
+        mask = pd.Series(True, index=frame.index)
+        if kind is not None:
+            mask &= frame["kind"] == kind
+        if tier is not None:
+            col = frame["tier"].fillna("unrated") if "tier" in frame.columns else pd.Series("unrated", frame.index)
+            mask &= col == tier
         if shown:
             mask &= frame["shown"]
         return _page(request, snap, frame[mask], _fmt(request, format), limit, offset)
@@ -523,12 +518,13 @@ def series_points(
 
     Bounded whatever the store holds: rows are grouped and paged in pandas before anything becomes JSON.
     """
-    frame = snap.marked(known_on)
+    frame = snap.known(known_on)
     rows = frame[(frame["entity"] == entity) & (frame["metric"] == metric)]
     if product is not None:
         rows = rows[rows["product"].fillna("") == product]
     if basis is not None:
         rows = rows[rows["basis"].fillna("") == basis]
+    rows = mark(rows)  # whole conflict groups: the rule runs on this series only
     if rows.empty:
         return rows, [], 0
     rows = rows.sort_values(["as_of", "published", "id"], kind="mergesort")

@@ -34,17 +34,31 @@ from ..errors import CorevarError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BusyError", "Snapshot", "SnapshotCache", "ingest_records", "resolve_db"]
+__all__ = ["BusyError", "Snapshot", "SnapshotCache", "cache_key", "etag", "ingest_records", "resolve_db"]
 
 OPEN_WAIT_S = 10.0  # how long a first load (or a write) waits for a writer to let go of the store
 RETRY_EVERY_S = 0.1
-DERIVED_SLOTS = 64  # cached verdicts/reports per snapshot (one per as-of day asked for)
+DERIVED_SLOTS = 32  # cached verdicts/reports per snapshot (one per as-of day asked for)
+RESPONSE_BYTES = 256 * 2**20  # rendered responses kept per snapshot
 
 
 class BusyError(CorevarError):
     """The store is held by another process for longer than the app waits."""
 
     exit_code = 2
+
+
+def cache_key(scope: Mapping[str, Any]) -> str:
+    """The response-cache key of a request: its path and its query parameters in a fixed order."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    return scope["path"] + "?" + "&".join(sorted(query.split("&")))
+
+
+def etag(version: str) -> str:
+    """The ETag of every read of one dataset version (the corevar version too: a new release may answer anew)."""
+    from .. import __version__
+
+    return f'"{version}-{__version__}"'
 
 
 def resolve_db(db: str | Path | None) -> Path:
@@ -118,6 +132,8 @@ class Snapshot:
     entities: pd.DataFrame
     registry: Any = None  # corevar.registry.Registry where the store provides one
     loaded_at: float = field(default_factory=time.time)
+    responses: OrderedDict[str, tuple[bytes, str]] = field(default_factory=OrderedDict, repr=False)
+    response_bytes: int = 0
     _derived: OrderedDict[Any, Any] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -133,6 +149,16 @@ class Snapshot:
             while len(self._derived) > DERIVED_SLOTS:
                 self._derived.popitem(last=False)
         return value
+
+    def remember(self, key: str, hit: tuple[bytes, str]) -> None:
+        """Keep a rendered response (call from the event loop), oldest dropped past :data:`RESPONSE_BYTES`."""
+        if key in self.responses or len(hit[0]) > RESPONSE_BYTES // 8:
+            return
+        self.responses[key] = hit
+        self.response_bytes += len(hit[0])
+        while self.response_bytes > RESPONSE_BYTES and self.responses:
+            _, (body, _) = self.responses.popitem(last=False)
+            self.response_bytes -= len(body)
 
     # -- names -----------------------------------------------------------------------------------------------
     def entity_names(self) -> dict[str, str]:
@@ -159,19 +185,23 @@ class Snapshot:
             return self.frame
         import pandas as pd
 
-        return self.derived(("known", known_on), lambda: self.frame[self.frame["published"] <= pd.Timestamp(known_on)])
+        return self.frame[self.frame["published"] <= pd.Timestamp(known_on)]  # not cached: frame-sized
+
+    def frame_sized(self, key: Any, known_on: date | None, make: Callable[[], Any]) -> Any:
+        """Cache a frame-sized derivation for the whole ledger only; for a past day compute it on demand (the
+        response built from it is cached, so a bounded number of whole-ledger copies stay in memory)."""
+        if known_on is None:
+            return self.derived(key, make)
+        return make()
 
     def marked(self, known_on: date | None) -> pd.DataFrame:
         """:meth:`known` with a ``shown`` column: whether the conflict rule picks the row (among what was known)."""
 
         def make() -> pd.DataFrame:
-            from .. import frame as fr
 
-            rows = self.known(known_on)
-            chosen = set(fr.resolve(rows)["id"]) if not rows.empty else set()
-            return rows.assign(shown=rows["id"].isin(chosen))
+            return mark(self.known(known_on))
 
-        return self.derived(("marked", known_on), make)
+        return self.frame_sized(("marked", known_on), known_on, make)
 
     def conflicts(self, known_on: date | None) -> pd.DataFrame:
         """Observations that disagree about one subject, metric, basis and date, with the conflict rule's pick."""
@@ -184,7 +214,7 @@ class Snapshot:
             chosen = set(fr.resolve(clash)["id"]) if not clash.empty else set()
             return clash.assign(shown=clash["id"].isin(chosen))
 
-        return self.derived(("conflicts", known_on), make)
+        return self.frame_sized(("conflicts", known_on), known_on, make)
 
     def sources(self, known_on: date | None) -> pd.DataFrame:
         """Every source behind a live observation: url, publisher, first publication, title, observation count."""
@@ -202,7 +232,7 @@ class Snapshot:
                 ["url", "publisher", "published", "title", "observations"]
             ]
 
-        return self.derived(("sources", known_on), make)
+        return self.frame_sized(("sources", known_on), known_on, make)
 
     def check(self, as_of: date | None, theses_text: str | None = None) -> Any:
         """The thesis check as of a day (default theses, or the given YAML text, parsed but never stored)."""
@@ -232,6 +262,15 @@ class Snapshot:
             return render_html(self.report(as_of))
 
         return self.derived(("report_html", as_of), make)
+
+
+def mark(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with a ``shown`` column: whether the conflict rule picks each. Rows must hold whole conflict groups
+    (every row of a subject, metric, basis and date), e.g. all rows of some entities or metrics."""
+    from .. import frame as fr
+
+    chosen = set(fr.resolve(rows)["id"]) if not rows.empty else set()
+    return rows.assign(shown=rows["id"].isin(chosen))
 
 
 def _evaluate(
