@@ -145,7 +145,7 @@ def test_correlation_is_pandas_pairwise_pearson():
 
 
 def _wide_panel(rows: int = 700, cols: int = 60) -> tuple[np.ndarray, np.ndarray]:
-    """SYNTHETIC daily returns: late listings (leading NaN), scattered gaps, a flat and an empty column."""
+    """SYNTHETIC daily returns: late listings (leading NaN), scattered gaps, flat columns and an empty one."""
     rng = np.random.default_rng(7)
     r = rng.normal(4e-4, 0.02, (rows, cols))
     r[rng.random((rows, cols)) < 0.03] = nan
@@ -153,6 +153,8 @@ def _wide_panel(rows: int = 700, cols: int = 60) -> tuple[np.ndarray, np.ndarray
         r[: rng.integers(1, rows // 2), j] = nan
     r[:, 1] = 0.002
     r[:, 2] = nan
+    r[:, 3] = nan  # listed late and flat since: zero dispersion must still be exact
+    r[rows // 2 :, 3] = 0.001
     f = rng.normal(3e-4, 0.01, rows)
     f[rng.random(rows) < 0.02] = nan
     return r, f

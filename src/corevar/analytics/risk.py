@@ -275,18 +275,19 @@ def performance(
     required_return: float = 0.0,
     period: str = DAILY,
     annualization: float | None = None,
-    block_elements: int = 1 << 16,
+    block_elements: int = 1 << 15,
 ) -> dict[str, FloatArray]:
     """Every metric of :data:`METRICS` for each column of ``returns``, in one blocked pass over the array.
 
     Why one pass: the one-metric functions each walk the whole ``(T, N)`` array several times and allocate
     full-size temporaries; for 5,000 tickers over 25 years that is gigabytes of memory traffic. Here the array
     is read in blocks of consecutive periods small enough to stay in the CPU cache, and every metric's running
-    sums (count, shifted first and second moments, min/max, wealth, peak, last peak, benchmark cross-moments)
-    are carried from block to block. Moments are shifted by an early estimate of each column's mean so that the
-    one-pass variance keeps full precision. Results equal the one-metric functions to within rounding (tested
-    to 1e-9 against empyrical). ``factor_returns`` is one benchmark series (1-D, aligned with the rows); without
-    it ``alpha``, ``beta`` and ``correlation`` are left out. ``returns`` may be 1-D (one column).
+    sums (count, shifted first and second moments, wealth, peak, periods under water, benchmark cross-moments)
+    are carried from block to block. Moments are shifted by each column's first return so that the one-pass
+    variance keeps full precision and a constant column has exactly zero dispersion. Results equal the
+    one-metric functions to within rounding (tested to 1e-9 against empyrical). ``factor_returns`` is one
+    benchmark series (1-D, aligned with the rows); without it ``alpha``, ``beta`` and ``correlation`` are left
+    out. ``returns`` may be 1-D (one column).
     """
     r = as_returns(returns)
     if r.ndim == 1:
@@ -300,21 +301,22 @@ def performance(
             raise ValueError(f"factor_returns must be one series with {rows} returns, got shape {f.shape}")
     rf, req = float(risk_free), float(required_return)
 
-    count = np.zeros(cols, dtype=np.int64)
+    count = np.zeros(cols)  # periods with a return (float: counts come out of BLAS matrix-vector products)
     s1 = np.zeros(cols)  # sum of (r - shift)
-    s2 = np.zeros(cols)  # sum of (r - shift) ** 2
+    s2 = np.zeros(cols)  # sum of (r - shift) ** 2; exactly 0 for a constant column (its shift is its value)
     down = np.zeros(cols)  # sum of min(r - required, 0) ** 2
-    lo_val = np.full(cols, np.nan)
-    hi_val = np.full(cols, np.nan)
     wealth = np.ones(cols)
     peak = np.ones(cols)
     worst = np.ones(cols)  # lowest wealth / peak so far
     run = np.zeros(cols)  # periods under water so far in the current spell
     longest = np.zeros(cols)
-    shift: FloatArray | None = None
+    # Each column's moments are shifted by its first return (set when the column first has one; until then its
+    # sums are all zero, so no correction is needed). Near the mean, so the one-pass variance keeps precision.
+    shift = np.zeros(cols)
+    unset = np.ones(cols, dtype=bool)
     if f is not None:
         f_shift = float(np.nanmean(f)) if np.any(~np.isnan(f)) else 0.0
-        n_pair = np.zeros(cols, dtype=np.int64)
+        n_pair = np.zeros(cols)
         p_r = np.zeros(cols)  # sums over the periods both have: r - shift, (r - shift)^2, f - f_shift, ...
         p_rr = np.zeros(cols)
         p_f = np.zeros(cols)
@@ -325,21 +327,23 @@ def performance(
     for lo in range(0, rows, step):
         block = r[lo : lo + step]
         size = block.shape[0]
+        ones = np.ones(size)
         missing = np.isnan(block)
         gaps = bool(missing.any())
-        if shift is None:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                shift = np.nan_to_num(np.where(missing, 0.0, block).sum(axis=0) / (size - missing.sum(axis=0)))
-        count += size - missing.sum(axis=0) if gaps else size
+        missing_f = missing.astype(np.float64) if gaps else None
+        if unset.any():
+            first = np.argmax(~missing, axis=0) if gaps else np.zeros(cols, dtype=np.intp)
+            where = np.nonzero(unset & ~missing[first, np.arange(cols)])[0]
+            shift[where] = block[first[where], where]
+            unset[where] = False
+        count += size - ones @ missing_f if gaps else size
         dev = block - shift
         if gaps:
             np.copyto(dev, 0.0, where=missing)
-        block_s1, block_s2 = dev.sum(axis=0), np.einsum("ij,ij->j", dev, dev)
+        block_s1, block_s2 = ones @ dev, np.einsum("ij,ij->j", dev, dev)
         s1 += block_s1
         s2 += block_s2
-        np.fmin(lo_val, np.fmin.reduce(block, axis=0), out=lo_val)
-        np.fmax(hi_val, np.fmax.reduce(block, axis=0), out=hi_val)
-        below = np.fmin(block - req, 0.0)  # fmin turns a missing (NaN) return into 0: no contribution
+        below = np.fmin(block - req, 0.0) if req else np.fmin(block, 0.0)  # fmin turns a missing return into 0
         down += np.einsum("ij,ij->j", below, below)
         # The wealth path must be walked period by period; a row of a cache-resident block is cheap to walk.
         path = block + 1.0
@@ -360,15 +364,19 @@ def performance(
         wealth, peak = path[-1].copy(), peaks[-1].copy()
         if f is not None:
             fb = f[lo : lo + size]
-            f_gaps = bool(np.isnan(fb).any())
             fdev = fb - f_shift
-            if not gaps and not f_gaps:  # every pair present: the benchmark's sums are the same for all columns
-                n_pair += size
+            if not np.isnan(fb).any():  # the benchmark has every period: its sums need only the member's gaps
                 p_r += block_s1
                 p_rr += block_s2
-                p_f += fdev.sum()
-                p_ff += fdev @ fdev
                 p_fr += fdev @ dev
+                if gaps:
+                    n_pair += size - ones @ missing_f
+                    p_f += fdev.sum() - fdev @ missing_f
+                    p_ff += fdev @ fdev - (fdev * fdev) @ missing_f
+                else:
+                    n_pair += size
+                    p_f += fdev.sum()
+                    p_ff += fdev @ fdev
                 continue
             pair = ~missing & ~np.isnan(fb)[:, None]
             fcol = np.where(pair, fdev[:, None], 0.0)
@@ -380,11 +388,9 @@ def performance(
             p_ff += np.einsum("ij,ij->j", fcol, fcol)
             p_fr += np.einsum("ij,ij->j", fcol, rdev)
 
-    if shift is None:  # no rows at all
-        shift = np.zeros(cols)
     out: dict[str, FloatArray] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
-        n = count.astype(np.float64)
+        n = count
         mean = shift + s1 / n
         var = np.maximum(s2 - s1 * s1 / n, 0.0) / (n - 1.0)
         std = np.where(count > 1, np.sqrt(var), np.nan)
@@ -397,13 +403,13 @@ def performance(
         mdd = worst - 1.0 if rows else empty
         out["max_drawdown"] = mdd
         out["max_drawdown_duration"] = longest if rows else empty
-        excess_std = np.where((hi_val == lo_val) & np.isfinite(std), 0.0, std)
+        excess_std = np.where((s2 == 0) & np.isfinite(std), 0.0, std)  # empyrical's zero-dispersion rule
         out["sharpe_ratio"] = empty if few else (mean - rf) / excess_std * np.sqrt(factor)
         risk = np.sqrt(down / n) * np.sqrt(factor)
         out["sortino_ratio"] = empty if few else (mean - req) * factor / risk
         out["calmar_ratio"] = _calmar(ann, mdd)
         if f is not None:
-            m = n_pair.astype(np.float64)
+            m = n_pair
             f_mean_dev = p_f / m
             var_f = (p_ff - p_f * f_mean_dev) / m
             cov = (p_fr - f_mean_dev * p_r) / m
