@@ -197,7 +197,7 @@ def _md_rule(rule: RuleResult, depth: int) -> list[str]:
     pad = "  " * depth
     text = rule.label if rule.children else rule.explanation
     window = ""
-    if rule.window is not None and not rule.children:
+    if rule.window is not None and not rule.children and any(rule.window):
         start, end = rule.window
         window = f" *(window {start or '...'} to {end or '...'})*"
     lines = [f"{pad}- **{_LABEL[rule.verdict]}** ({rule.kind}): {_md(text)}{window}"]

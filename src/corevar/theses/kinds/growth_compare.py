@@ -22,7 +22,6 @@ from ._common import (
     finite,
     span_days,
     too_few,
-    window_text,
 )
 
 
@@ -96,7 +95,8 @@ def judge(rule: GrowthCompareRule, ctx):
         M: f"the two rates are within {pct(rule.margin, signed=False)} of each other",
     }[verdict]
     text = (
-        f"over the shared window {window_text(pa)}: {ctx.name(rule.a)} grew {pct(ga)}/yr ({len(pa)} points) vs "
+        f"over the shared window {lo.isoformat()} to {hi.isoformat()}: {ctx.name(rule.a)} grew {pct(ga)}/yr "
+        f"({len(pa)} points) vs "
         f"{ctx.name(rule.b)} {pct(gb)}/yr ({len(pb)} points), log-linear fits: {outcome}."
     )
     return ctx.result(rule, verdict, text, evidence, window=(lo, hi), growth_a=ga, growth_b=gb)
