@@ -100,3 +100,20 @@ def test_a_bad_price_file_is_refused_whole(tmp_path: Path):
     result = runner.invoke(prices_app, ["ingest", str(bad), "--db", path])
     assert result.exit_code == 2 and 'bad.csv:3: field "close"' in result.output
     assert runner.invoke(app, ["returns", "openai-chain", "--db", path]).exit_code == 1  # still no prices
+
+
+def test_events_from_a_file_and_from_the_ledger(db, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "date,label\n2026-04-28,WSJ report (SYNTHETIC shock in this test)\n2026-02-02,another day\n", encoding="utf-8"
+    )
+    rows = _json(runner.invoke(app, ["event", "openai-bloomberg", "--events", str(events), "--db", db, "-f", "json"]))
+    assert {r["date"][:10] for r in rows[:-1]} == {"2026-02-02", "2026-04-28"}
+    assert rows[-1]["note"].startswith("12 events")  # 6 members x 2 days
+    ledger = runner.invoke(app, ["event", "openai-bloomberg", "--ledger", "softbank", "--db", db, "-f", "json"])
+    assert ledger.exit_code in (0, 1), ledger.output  # the ledger's dates may fall outside the SYNTHETIC prices
+    bad = tmp_path / "bad.csv"
+    bad.write_text("when\n2026-04-28\n", encoding="utf-8")
+    result = runner.invoke(app, ["event", "openai-bloomberg", "--events", str(bad), "--db", db])
+    assert result.exit_code == 2 and 'bad.csv:1: field "date"' in result.output
+    assert runner.invoke(app, ["event", "openai-bloomberg", "--db", db]).exit_code == 2

@@ -31,7 +31,15 @@ from corevar.chains.prices import MAX_GAP_DAYS, align, to_usd
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BasketSeries", "basket_series", "compare", "metrics", "returns_from_prices", "window_return"]
+__all__ = [
+    "BasketSeries",
+    "basket_series",
+    "compare",
+    "event_table",
+    "metrics",
+    "returns_from_prices",
+    "window_return",
+]
 
 
 @dataclass(frozen=True)
@@ -335,3 +343,59 @@ def _annualised(total: float, start: Any, end: Any) -> float:
         return float("nan")
     years = (pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25
     return float((1.0 + total) ** (1.0 / years) - 1.0) if years > 0 else float("nan")
+
+
+def event_table(
+    basket: Basket,
+    prices: pd.DataFrame,
+    market: str,
+    dates: Iterable[Any],
+    *,
+    window: tuple[int, int] = (0, 0),
+    estimation: tuple[int, int] = (-250, -11),
+    members: Iterable[str] | None = None,
+) -> tuple[pd.DataFrame, Any]:
+    """Market-model event study of a basket's members around each date (see :mod:`corevar.analytics.events`).
+
+    ``market`` is the market's ticker. Day 0 of an event is the market's first trading day on or after its date.
+    Returns one row per (date, member) -- beta, CAR, t, or a note saying why the member was left out -- and the
+    aggregate :class:`~corevar.analytics.events.EventStudy` over every fitted (date, member), or ``None`` when
+    nothing could be fitted. Raises ``ValueError`` when the market has no prices on or after a date.
+    """
+    import pandas as pd
+
+    from corevar.analytics.events import event_study
+
+    wanted = [t for t in basket.tickers if members is None or t in set(members)]
+    wide = align(prices, [market, *wanted]).prices
+    rets = returns_from_prices(wide).iloc[1:]
+    if market not in rets.columns or rets[market].notna().sum() < 3:
+        raise ValueError(f"no prices for the market ({market})")
+    market_days = rets.index[rets[market].notna()]
+    m = rets[market].to_numpy(dtype=float)
+    rows: list[dict[str, Any]] = []
+    columns: list[np.ndarray] = []
+    events: list[tuple[int, int]] = []
+    for when in dates:
+        after = market_days[market_days >= pd.Timestamp(when)]
+        if after.empty:
+            raise ValueError(f"the market's prices end before {pd.Timestamp(when).date()}")
+        day0 = int(rets.index.get_loc(after[0]))
+        for t in wanted:
+            base = {"date": after[0].date(), "ticker": t}
+            if t not in rets.columns or rets[t].notna().sum() == 0:
+                rows.append({**base, "note": "no prices"})
+                continue
+            series = rets[t].to_numpy(dtype=float)
+            try:
+                one = event_study(series, m, [day0], window=window, estimation=estimation).events[0]
+            except ValueError as exc:
+                rows.append({**base, "note": str(exc)})
+                continue
+            rows.append({**base, "beta": one.beta, "car": one.car, "t": one.t, "estimation_days": one.estimation_days})
+            events.append((len(columns), day0))
+            columns.append(series)
+    study = None
+    if columns:
+        study = event_study(np.column_stack(columns), m, events, window=window, estimation=estimation)
+    return pd.DataFrame(rows), study

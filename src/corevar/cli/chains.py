@@ -313,7 +313,21 @@ def attribute(
 def event(
     ctx: typer.Context,
     basket: Annotated[str, typer.Argument(help="Basket id whose members are tested.")],
-    date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="The news day (day 0).")],
+    dates: Annotated[
+        list[str] | None, typer.Option("--date", metavar="YYYY-MM-DD", help="A news day (day 0); repeatable.")
+    ] = None,
+    events_file: Annotated[
+        Path | None, typer.Option("--events", help="CSV with a date column (one event per row).")
+    ] = None,
+    ledger: Annotated[
+        str | None,
+        typer.Option(
+            "--ledger",
+            metavar="ENTITY[:METRIC]",
+            help="Events = days the ledger's observations of "
+            "ENTITY (and METRIC) were published, e.g. openai:weekly_active_users.",
+        ),
+    ] = None,
     market: Annotated[str, typer.Option("--market", help="Benchmark basket for the market model.")] = "sp500",
     window: Annotated[str, typer.Option("--window", help="Event window in trading days, e.g. -1,1.")] = "0,0",
     estimation: Annotated[str, typer.Option("--estimation", help="Estimation window, e.g. -250,-11.")] = "-250,-11",
@@ -321,54 +335,74 @@ def event(
     fmt: Format = "table",
     db: DbOption = None,
 ) -> None:
-    """Event study: abnormal returns of a basket's members around a news day (market model, CAR, t, sign, rank).
+    """Event study: abnormal returns of a basket's members around news days (market model, CAR, t, sign, rank).
+
+    Events come from --date (repeatable), a CSV file (--events, a date column) or the ledger (--ledger: the days
+    observations of an entity were published). Day 0 is the market's first trading day on or after each date.
 
     Example: corevar chains event openai-bloomberg --date 2026-04-28 --market sp500
     """
-    import numpy as np
     import pandas as pd
 
     from corevar import chains
-    from corevar.analytics.events import event_study
 
     known = _baskets(baskets)
     b, m = _pick(known, [basket, market])
-    day = parse_day(date, "--date")
     w, e = _pair(window, "--window"), _pair(estimation, "--estimation")
+    days = [parse_day(d, "--date") for d in dates or []]
+    if events_file is not None:
+        days += _file_dates(events_file)
+    if ledger:
+        days += _ledger_dates(ctx, db, ledger)
+    if not days:
+        fail("give the events: --date YYYY-MM-DD, --events FILE or --ledger ENTITY[:METRIC].", 2)
     prices, _ = _prices(ctx, db)
-    mkt = m.tickers[0]
-    wide = chains.align(prices, [mkt, *b.tickers]).prices
-    rets = chains.returns_from_prices(wide).iloc[1:]
-    days = rets.index[rets[mkt].notna()]
-    after = days[days >= pd.Timestamp(day)]
-    if after.empty:
-        fail(f"the market's prices end before {day}.", 1)
-    row = int(rets.index.get_loc(after[0]))
-    rows, fitted, events = [], [], []
-    for t in b.tickers:
-        if t not in rets.columns:
-            continue
+    try:
+        table, study = chains.event_table(b, prices, m.tickers[0], sorted(set(days)), window=w, estimation=e)
+    except ValueError as exc:
+        fail(str(exc), 1)
+    if study is None:
+        fail("no member has enough price history before the events for a market model.", 1)
+    summary = {
+        "ticker": "ALL",
+        "car": study.caar,
+        "t": study.t,
+        "note": f"{study.n} events: {study.negative} fell, {study.positive} rose; sign p={study.sign_p:.3f}; "
+        f"rank p={study.rank_p:.3f}",
+    }
+    _emit(pd.concat([table, pd.DataFrame([summary])], ignore_index=True), fmt, f"{b.name} against {m.name}")
+
+
+def _file_dates(path: Path) -> list[Any]:
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        fail(f"{path}: cannot read events: {exc}", 2)
+    if "date" not in frame.columns:
+        fail(f'{path}:1: field "date": missing column: an events file needs a date column.', 2)
+    out = []
+    for line, text in enumerate(frame["date"], start=2):
         try:
-            one = event_study(rets[t].to_numpy(), rets[mkt].to_numpy(), [row], window=w, estimation=e).events[0]
-        except ValueError as exc:
-            rows.append({"ticker": t, "note": str(exc)})
-            continue
-        fitted.append(t)
-        events.append((len(events), row))
-        rows.append({"ticker": t, "beta": one.beta, "car": one.car, "t": one.t, "estimation_days": one.estimation_days})
-    if not fitted:
-        fail("no member has enough price history before the event for a market model.", 1)
-    study = event_study(rets[fitted].to_numpy(dtype=float), rets[mkt].to_numpy(), events, window=w, estimation=e)
-    rows.append(
-        {
-            "ticker": "ALL",
-            "car": study.caar,
-            "t": study.t,
-            "note": f"{study.negative} fell, {study.positive} rose; sign p={study.sign_p:.3f}; "
-            f"rank p={study.rank_p:.3f}; mean beta {np.mean([x.beta for x in study.events]):.2f}",
-        }
-    )
-    _emit(pd.DataFrame(rows), fmt, f"{b.name} around {after[0].date()} against {m.name}")
+            out.append(pd.Timestamp(str(text).strip()).date())
+        except ValueError:
+            fail(f'{path}:{line}: field "date": "{text}" is not a date (expected YYYY-MM-DD).', 2)
+    return out
+
+
+def _ledger_dates(ctx: typer.Context, db: str | None, spec: str) -> list[Any]:
+    entity, _, metric = spec.partition(":")
+    with open_store(ctx, db) as cv:
+        frame = cv.frame()
+    rows = frame[frame["entity"] == entity]
+    if metric:
+        rows = rows[rows["metric"] == metric]
+    if rows.empty:
+        fail(f"no observations of {spec} in the ledger.", 2)
+    import pandas as pd
+
+    return sorted({pd.Timestamp(d).date() for d in rows["published"]})
 
 
 def _pair(text: str, option: str) -> tuple[int, int]:
