@@ -62,3 +62,12 @@ def test_every_documented_example_parses_and_judges_on_the_bundled_data(kind, bu
     thesis = Thesis(id="EX", text="example", stance="neutral", source={"title": "docs"}, rules=[parsed])
     result = evaluate([thesis], frame, registry or Registry.bundled())
     assert result.theses[0].rules[0].explanation
+
+
+def test_the_sceptic_theses_in_the_docs_load_and_are_judged(bundled) -> None:
+    from corevar.theses import load_theses
+
+    frame, registry = bundled
+    result = evaluate(load_theses([DOCS.parent / "sceptic_theses.yaml"]), frame, registry)
+    assert [t.id for t in result.theses] == ["S1", "S2", "S3", "S4", "S5"]
+    assert all(t.explanation for t in result.theses)

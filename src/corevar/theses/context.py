@@ -234,7 +234,7 @@ def chosen_because(best: Row, others: Sequence[Row]) -> str:
 class Context:
     """The data a judge sees. Build with :meth:`build`; judges call :meth:`series`, :meth:`evidence`, ...
 
-    Attributes: ``registry``, ``as_of`` (None = everything), ``today`` (as_of, or the latest actual's date),
+    Attributes: ``registry``, ``as_of`` (None = everything), ``today`` (as_of, or the latest publication date),
     ``extras`` (outside inputs by name), ``data_through`` (latest actual as_of known).
     """
 
@@ -262,9 +262,11 @@ class Context:
             self._by_metric_known: dict[str, list[Row]] = {}
             for row in known:
                 self._by_metric_known.setdefault(row.metric, []).append(row)
-            actual = [r.as_of for r in known if r.kind not in FORWARD]
-            self.data_through = max(actual) if actual else None
-            self.today = as_of if as_of is not None else (self.data_through or date.today())
+            actual = [r for r in known if r.kind not in FORWARD]
+            self.data_through = max((r.as_of for r in actual), default=None)
+            # without an as-of date, "today" is the latest publication the data holds: the day the data was known
+            latest_published = max((r.published for r in known), default=None)
+            self.today = as_of if as_of is not None else (latest_published or date.today())
         else:
             self._by_metric_all = parent._by_metric_all
             self._by_metric_known = parent._by_metric_known
