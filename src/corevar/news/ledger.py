@@ -73,8 +73,8 @@ def compare(
         ]
         for row in frame[cols].itertuples(index=False):
             rec = dict(zip(cols, row, strict=True))
-            rec["product"] = rec["product"] or ""
-            rec["basis"] = rec["basis"] or ""
+            rec["product"] = _text(rec["product"])
+            rec["basis"] = _text(rec["basis"])
             rec["as_of"] = _day(rec["as_of"])
             index[(rec["entity"], rec["product"], rec["metric"])].append(rec)
     window = timedelta(days=window_days)
@@ -123,6 +123,11 @@ def compare(
         )
         out.append(res)
     return out
+
+
+def _text(x: Any) -> str:
+    """'' for a missing id (None or NaN, as pandas hands them out), else the text."""
+    return "" if x is None or _nan(x) else str(x)
 
 
 def _nan(x: Any) -> bool:

@@ -1,0 +1,120 @@
+"""Figure extraction: how news writes numbers, and which company and metric each belongs to.
+
+Every sentence here is SYNTHETIC, written for the test; none is presented as a real figure.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from corevar.news.figures import extract_figures
+from corevar.news.lexicon import Lexicon
+
+LEX = Lexicon.from_registry()
+DAY = date(2025, 10, 6)
+
+
+def figs(text: str, **kw: object) -> list[tuple[str, str, str, float, str]]:
+    return [
+        (f.entity, f.product, f.metric, round(f.value, 6), f.qualifier)
+        for f in extract_figures(text, LEX, published=DAY, **kw)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OpenAI hits $13 billion in annualized revenue", ("openai", "", "arr", 13e9, "")),
+        ("OpenAI revenue run-rate reached 13B dollars, $13B", ("openai", "", "arr", 13e9, "")),
+        ("OpenAI's annualised revenue is $13bn", ("openai", "", "arr", 13e9, "")),
+        ("OpenAI is valued at $1.2 trillion", ("openai", "", "valuation", 1.2e12, "")),
+        ("ChatGPT has 800M weekly active users", ("openai", "chatgpt", "weekly_active_users", 8e8, "")),
+        ("ChatGPT reaches 900 million weekly users", ("openai", "chatgpt", "weekly_active_users", 9e8, "")),
+        ("Anthropic reached a run-rate of $5bn", ("anthropic", "", "arr", 5e9, "")),
+        (
+            "Gemini has more than 400 million monthly active users",
+            ("google", "gemini", "monthly_active_users", 4e8, "more than"),
+        ),
+        (
+            "ChatGPT nears nearly 1 billion weekly active users",
+            ("openai", "chatgpt", "weekly_active_users", 1e9, "nearly"),
+        ),
+        ("OpenAI has roughly 5 million paying business users", ("openai", "", "business_users", 5e6, "about")),
+        ("Anthropic holds a 32% share of enterprise LLM spending", ("anthropic", "", "market_share", 0.32, "")),
+        ("xAI raised $6 billion in a funding round", ("xai", "", "funding_round", 6e9, "")),
+        ("OpenAI's net loss was $5 billion in 2024", ("openai", "", "net_loss", 5e9, "")),
+        (
+            "Claude Code hit $2.5 billion in annualized revenue",
+            ("anthropic", "claude-code", "coding_revenue", 2.5e9, ""),
+        ),
+        ("ChatGPT周活跃用户达到8亿", ("openai", "chatgpt", "weekly_active_users", 8e8, "")),
+        ("OpenAI年化收入达到130亿美元", ("openai", "", "arr", 1.3e10, "")),
+        ("GPT-4o costs $2.50 per million input tokens", ("openai", "gpt-4o", "inference_price", 2.5, "")),
+        ("Oracle agreed to supply 4.5 gigawatts to OpenAI", ("oracle", "", "compute_capacity", 4.5e9, "")),
+    ],
+)
+def test_one_figure(text: str, expected: tuple[str, str, str, float, str]) -> None:
+    assert expected in figs(text)
+
+
+def test_ranges_keep_low_and_high() -> None:
+    (f,) = extract_figures("ChatGPT has 700–800 million weekly users", LEX, published=DAY)
+    assert (f.qualifier, f.low, f.high, f.value) == ("range", 7e8, 8e8, 7.5e8)
+    (g,) = extract_figures("OpenAI's annualized revenue is $12bn to $15bn", LEX, published=DAY)
+    assert (g.low, g.high, g.metric) == (12e9, 15e9, "arr")
+
+
+def test_several_companies_in_one_sentence() -> None:
+    got = figs("OpenAI's revenue hit $13bn while Anthropic reached an annualised revenue of $5 billion")
+    assert ("openai", "", "revenue", 13e9, "") in got
+    assert ("anthropic", "", "arr", 5e9, "") in got
+    got = figs("Anthropic's run-rate of $5bn trails OpenAI's $13bn")
+    assert ("anthropic", "", "arr", 5e9, "") in got and ("openai", "", "arr", 13e9, "") in got
+    got = figs("Anthropic holds a 32% share, while OpenAI's share fell to 25%")
+    assert ("anthropic", "", "market_share", 0.32, "") in got and ("openai", "", "market_share", 0.25, "") in got
+
+
+def test_changes_are_not_levels() -> None:
+    out = extract_figures("OpenAI's revenue doubled to $10bn; Nvidia shares fell 5.3% and Gemini users were up 12%", LEX,
+                          published=DAY)  # fmt: skip
+    changes = {(f.entity, f.metric, round(f.value, 4)) for f in out if f.relation == "change"}
+    assert ("openai", "revenue", 1.0) in changes
+    assert ("nvidia", "close_price", -0.053) in changes
+    assert ("openai", "revenue", 1e10) in {(f.entity, f.metric, f.value) for f in out if f.relation == "level"}
+
+
+def test_earlier_values_years_versions_and_ratios_are_skipped() -> None:
+    assert figs("ChatGPT has 800M weekly active users, up from 700 million in August") == [
+        ("openai", "chatgpt", "weekly_active_users", 8e8, "")
+    ]
+    assert figs("OpenAI released GPT-4 in 2023 and GPT-5 in 2025") == []
+    assert [f[2] for f in figs("OpenAI hits $25B revenue but loses $1.69 per dollar")] == ["revenue"]
+
+
+def test_forward_looking_and_fiscal_years() -> None:
+    (f,) = extract_figures("OpenAI expects revenue of $30 billion in 2026", LEX, published=DAY)
+    assert (f.kind, f.basis, f.as_of) == ("projection", "fy2026", "2026-12-31")
+    (g,) = extract_figures("OpenAI's revenue was $3.7 billion in 2024", LEX, published=DAY)
+    assert (g.kind, g.basis, g.as_of) == ("reported", "fy2024", "2024-12-31")
+
+
+def test_no_subject_no_figure() -> None:
+    assert figs("The market reached $200 billion in annualized revenue") == []
+
+
+def test_title_gives_the_subject_of_a_summary() -> None:
+    out = extract_figures("It now has 800 million weekly users.", LEX, published=DAY, title="ChatGPT keeps growing")
+    assert [(f.entity, f.product, f.metric) for f in out] == [("openai", "chatgpt", "weekly_active_users")]
+
+
+def test_lexicon_uses_registry_ids_and_case() -> None:
+    got = [
+        (m.entity, m.product) for m in LEX.mentions("Alphabet and the ChatGPT maker; meta is a word, Meta a company")
+    ]
+    assert got == [("google", ""), ("openai", ""), ("meta", "")]
+    assert [(m.entity, m.product) for m in LEX.mentions("Claude Code beats Claude")] == [
+        ("anthropic", "claude-code"),
+        ("anthropic", "claude"),
+    ]
