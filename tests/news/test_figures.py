@@ -77,8 +77,8 @@ def test_several_companies_in_one_sentence() -> None:
 
 
 def test_changes_are_not_levels() -> None:
-    out = extract_figures("OpenAI's revenue doubled to $10bn; Nvidia shares fell 5.3% and Gemini users were up 12%", LEX,
-                          published=DAY)  # fmt: skip
+    text = "OpenAI's revenue doubled to $10bn; Nvidia shares fell 5.3% and Gemini users were up 12%"
+    out = extract_figures(text, LEX, published=DAY)
     changes = {(f.entity, f.metric, round(f.value, 4)) for f in out if f.relation == "change"}
     assert ("openai", "revenue", 1.0) in changes
     assert ("nvidia", "close_price", -0.053) in changes
