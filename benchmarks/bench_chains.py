@@ -13,6 +13,8 @@ plus one benchmark series. Every side computes the same metrics on the same arra
   columns and is timed apart;
 * **quantstats** per ticker (a loop over Series, the way it is used): comp, cagr, volatility, max_drawdown,
   sharpe, sortino, calmar, greeks (alpha, beta); it runs on ``--qs-sample`` tickers and its time is scaled to all;
+* **plain NumPy** -- corevar's own one-metric functions (``analytics.returns``/``risk``), each over the whole
+  array: the straightforward vectorised version, without the blocked single pass;
 * **NumPy floor** -- one reduction that reads every value once (``returns.sum(axis=0)``): no metric can be
   computed faster than the array can be read.
 
@@ -127,17 +129,45 @@ def quantstats_loop(frame: pd.DataFrame, bench: pd.Series) -> list[tuple[float, 
     return out
 
 
+def plain_numpy_side(r: np.ndarray, f: np.ndarray) -> dict[str, Any]:
+    """The same metrics with corevar's one-metric functions, each over the whole array (no blocking)."""
+    from corevar.analytics import returns as R
+
+    return {
+        "cum_returns_final": R.cum_returns_final(r),
+        "annual_return": R.annual_return(r),
+        "annual_volatility": R.annual_volatility(r),
+        "max_drawdown": risk.max_drawdown(r),
+        "max_drawdown_duration": risk.max_drawdown_duration(r),
+        "sharpe_ratio": risk.sharpe_ratio(r),
+        "sortino_ratio": risk.sortino_ratio(r),
+        "calmar_ratio": risk.calmar_ratio(r),
+        "alpha_beta": risk.alpha_beta(r, f),
+        "correlation": risk.correlation(r, f),
+    }
+
+
 def floor_side(r: np.ndarray) -> np.ndarray:
     return r.sum(axis=0)
 
 
+CPU: dict[int, float] = {}
+
+
 def timed(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
+    """Median wall-clock seconds; the median CPU seconds of this process go to ``CPU[id(fn)]``.
+
+    CPU time is printed too because a shared machine's other work stretches wall-clock time unevenly between
+    sides run one after the other; CPU time is what each side itself spent.
+    """
+    walls, cpus = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    CPU[id(fn)] = statistics.median(cpus)
+    return statistics.median(walls)
 
 
 def peak_mib(fn: Callable[[], Any]) -> float:
@@ -185,18 +215,29 @@ def main(argv: list[str] | None = None) -> None:
     check(got, frame, bench)
     print("check: corevar equals empyrical to 1e-9 on a sample of 200 columns (every metric)")
 
-    t_core = timed(lambda: corevar_side(r, f), args.repeat)
-    t_floor = timed(lambda: floor_side(r), max(args.repeat, 5))
-    t_emp = timed(lambda: empyrical_side(frame, bench), 1)
-    t_cal = timed(lambda: empyrical_calmar(frame), 1)
+    sides = {
+        "core": (lambda: corevar_side(r, f), args.repeat),
+        "floor": (lambda: floor_side(r), max(args.repeat, 5)),
+        "plain": (lambda: plain_numpy_side(r, f), 1),
+        "emp": (lambda: empyrical_side(frame, bench), 1),
+        "cal": (lambda: empyrical_calmar(frame), 1),
+    }
     n_qs = min(args.qs_sample, frame.shape[1])
-    t_qs_sample = timed(lambda: quantstats_loop(frame.iloc[:, :n_qs], bench), 1)
-    t_qs = t_qs_sample * frame.shape[1] / n_qs
+    sides["qs"] = (lambda: quantstats_loop(frame.iloc[:, :n_qs], bench), 1)
+    wall, cpu = {}, {}
+    for key, (fn, repeat) in sides.items():
+        wall[key] = timed(fn, repeat)
+        cpu[key] = CPU[id(fn)]
+    scale = frame.shape[1] / n_qs
+    wall["qs"], cpu["qs"] = wall["qs"] * scale, cpu["qs"] * scale
+    t_core, t_floor, t_plain, t_emp, t_cal, t_qs = (wall[k] for k in ("core", "floor", "plain", "emp", "cal", "qs"))
 
     m_core = peak_mib(lambda: corevar_side(r, f))
     m_emp = peak_mib(lambda: empyrical_side(frame, bench))
     m_floor = peak_mib(lambda: floor_side(r))
+    m_plain = peak_mib(lambda: plain_numpy_side(r, f))
 
+    c = cpu
     rows = [
         ("corevar risk.performance (all metrics, one pass)", t_core, m_core, "1.0x"),
         ("empyrical on the DataFrame (all but calmar)", t_emp, m_emp, f"{t_emp / t_core:.1f}x slower"),
@@ -207,14 +248,28 @@ def main(argv: list[str] | None = None) -> None:
             f"{(t_emp + t_cal) / t_core:.1f}x slower",
         ),
         (f"quantstats per-ticker loop (scaled from {n_qs})", t_qs, float("nan"), f"{t_qs / t_core:.0f}x slower"),
+        (
+            "plain NumPy: the one-metric functions, whole array each",
+            t_plain,
+            m_plain,
+            f"{t_plain / t_core:.1f}x slower",
+        ),
         ("NumPy floor: returns.sum(axis=0)", t_floor, m_floor, f"corevar is {t_core / t_floor:.1f}x the floor"),
     ]
     print()
-    print("| side | time | peak memory above input | ratio to corevar |")
-    print("|---|---|---|---|")
+    cpu_of = {
+        rows[0][0]: c["core"],
+        rows[1][0]: c["emp"],
+        rows[2][0]: c["emp"] + c["cal"],
+        rows[3][0]: c["qs"],
+        rows[4][0]: c["plain"],
+        rows[5][0]: c["floor"],
+    }
+    print("| side | wall time | CPU time | peak memory above input | wall ratio | CPU ratio to corevar |")
+    print("|---|---|---|---|---|---|")
     for name, t, m, ratio in rows:
         mem = "—" if m != m else f"{m:,.0f} MiB"
-        print(f"| {name} | {t:.3f} s | {mem} | {ratio} |")
+        print(f"| {name} | {t:.3f} s | {cpu_of[name]:.3f} s | {mem} | {ratio} | {cpu_of[name] / c['core']:.2f} |")
 
 
 if __name__ == "__main__":
