@@ -52,7 +52,13 @@ def figs(text: str, **kw: object) -> list[tuple[str, str, str, float, str]]:
         ("ChatGPT周活跃用户达到8亿", ("openai", "chatgpt", "weekly_active_users", 8e8, "")),
         ("OpenAI年化收入达到130亿美元", ("openai", "", "arr", 1.3e10, "")),
         ("GPT-4o costs $2.50 per million input tokens", ("openai", "gpt-4o", "inference_price", 2.5, "")),
-        ("Oracle agreed to supply 4.5 gigawatts to OpenAI", ("oracle", "", "compute_capacity", 4.5e9, "")),
+        ("Oracle agreed to supply 4.5 gigawatts to OpenAI", ("openai", "", "compute_capacity", 4.5e9, "")),
+        ("Oracle lands a $30 billion cloud deal with OpenAI", ("openai", "", "compute_commitments", 3e10, "")),
+        ("Anthropic signs a $10 billion deal with CoreWeave", ("anthropic", "", "compute_commitments", 1e10, "")),
+        ("Alphabet nears $4 trillion", ("google", "", "market_cap", 4e12, "nearly")),
+        ("Codex passes 4 million active users", ("openai", "codex", "coding_usage", 4e6, "")),
+        ("ChatGPT's 5.6% paid conversion rate", ("openai", "chatgpt", "paid_conversion", 0.056, "")),
+        ("Nvidia projects $1 trillion in AI chip sales", ("nvidia", "", "revenue", 1e12, "")),
     ],
 )
 def test_one_figure(text: str, expected: tuple[str, str, str, float, str]) -> None:
@@ -102,6 +108,14 @@ def test_forward_looking_and_fiscal_years() -> None:
 
 def test_no_subject_no_figure() -> None:
     assert figs("The market reached $200 billion in annualized revenue") == []
+
+
+def test_thresholds_increments_and_unstated_user_counts_are_not_levels() -> None:
+    assert figs("Alphabet is $150 billion away from joining the $4 trillion market cap club") == []
+    assert figs("OpenAI added 1 million new paid users") == []
+    assert figs("Meta AI has 1 billion users") == []  # weekly or monthly is not said
+    assert figs("Nvidia unveils a $1 trillion chip roadmap") == []  # a vendor's chips are not its commitments
+    assert figs("OpenAI signs a $5 billion licensing deal with a publisher") == []  # no compute vendor named
 
 
 def test_title_gives_the_subject_of_a_summary() -> None:

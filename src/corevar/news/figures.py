@@ -60,7 +60,8 @@ _METRIC_PHRASES: list[tuple[str, str, str]] = [
         "money",
     ),
     (
-        r"annuali[sz]ed (?:revenue|run[- ]rate|sales|recurring revenue)|(?:revenue )?run[- ]rate|\bARR\b|"
+        r"annuali[sz]ed (?:revenue|run[- ]rate|sales|recurring revenue)|(?:revenue )?run[- ]rate(?: revenue| sales)?|"
+        r"\bARR\b|"
         r"annual recurring revenue|annual(?:ised|ized)? revenue run|年化收入|年化",
         "arr",
         "money",
@@ -68,7 +69,7 @@ _METRIC_PHRASES: list[tuple[str, str, str]] = [
     (r"market (?:cap|value|capitali[sz]ation)", "market_cap", "money"),
     (r"valuation|valued at|valuing|value[sd]? (?:it|the company) at|post-money|pre-money|估值", "valuation", "money"),
     (r"revenue|sales|营收|收入", "revenue", "money"),
-    (r"funding|financing|round|rais(?:e|es|ed|ing)|融资", "funding_round", "money"),
+    (r"funding|financing|round|rais(?:e|es|ed|ing)|investment|融资", "funding_round", "money"),
     (r"cash burn|burn(?:s|ed|ing)?(?: through)?", "cash_burn", "money"),
     (r"net loss|loss(?:es)?|\blose\b|\blost\b|losing|亏损", "net_loss", "money"),
     (r"capex|capital expenditures?|capital spending", "capex", "money"),
@@ -103,6 +104,7 @@ _METRIC_PHRASES: list[tuple[str, str, str]] = [
         "enterprise_customers",
         "count",
     ),
+    (r"(?:subscription|conversion|paid|paying) rate|paid conversion|convert\w*", "paid_conversion", "percent"),
     (r"market share|share of|\bshare\b|份额", "market_share", "percent"),
     (r"gross margins?", "gross_margin", "percent"),
     (r"\bchurn", "churn", "percent"),
@@ -113,6 +115,11 @@ _METRIC_PHRASES: list[tuple[str, str, str]] = [
         "percent",
     ),
     (r"gigawatts?|\bGW\b|megawatts?|\bMW\b", "compute_capacity", "watts"),
+    # a count of plain "users"/"developers" says which metric only through its subject: a coding tool's users
+    # are coding usage; for anything else the kind of user count is not stated, so the figure is dropped
+    (r"(?:active )?(?:users|developers|coders)\b", "_users", "count"),
+    # "a $38B deal": compute commitments when a compute vendor is named in the sentence, else nothing
+    (r"\b(?:deal|contract|agreement|partnership|pact)s?\b", "_deal", "money"),
 ]
 _PHRASES = [(re.compile(p, re.IGNORECASE), m, k, rank) for rank, (p, m, k) in enumerate(_METRIC_PHRASES)]
 _UP = re.compile(r"\b(?:up|rose|rise[sn]?|rising|grew|grow(?:s|ing|th)?|increas\w*|jump\w*|surg\w*|soar\w*|climb\w*|"
@@ -136,6 +143,8 @@ _QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
 _FORWARD = re.compile(r"\b(?:expect\w*|project\w*|forecast\w*|target\w*|aim\w*|plan\w*|goal|could|would|will|"
                       r"on track|on pace|by 20\d\d|through 20\d\d|predict\w*|seek\w*|hopes?)\b",
                       re.IGNORECASE)  # fmt: skip
+_THRESHOLD_BEFORE = re.compile(r"\b(?:join(?:s|ing)?|enter(?:s|ing)?)(?: the)?\s*$", re.IGNORECASE)
+_THRESHOLD_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:away|short)\b|\s*(?:[\w-]+\s+){0,3}club\b", re.IGNORECASE)
 _TARGET = re.compile(r"\b(?:target\w*|goal|aim\w*)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\s[–—]\s|,?\s(?:while|whereas|but|although|compared with|against|versus|vs\.?)\s|"
                            r",\s(?:and|as)\s|\sand\s(?=[A-Z])", re.IGNORECASE)  # fmt: skip
@@ -163,6 +172,15 @@ DEFAULT_USER_PRODUCT = {
     "openai": "chatgpt", "google": "gemini", "anthropic": "claude", "xai": "grok", "meta": "meta-ai",
     "microsoft": "copilot", "deepseek": "deepseek-app", "perplexity": "perplexity",
 }  # fmt: skip
+_ALWAYS_ENTITY = frozenset(
+    {"valuation", "funding_round", "cash_burn", "net_loss", "capex", "compute_commitments", "market_cap",
+     "compute_capacity", "enterprise_customers", "enterprise_penetration"}
+)  # fmt: skip
+_BUYER_METRICS = frozenset({"compute_commitments", "compute_capacity"})
+# Sellers of compute: in a compute deal with one of these and a lab, the lab is the one committing.
+_COMPUTE_VENDORS = frozenset(
+    {"oracle", "microsoft", "amazon", "google", "coreweave", "nvidia", "amd", "broadcom", "softbank", "arm", "micron"}
+)
 _FLOW_METRICS = frozenset({"revenue", "net_loss", "cash_burn", "capex"})
 _BASIS_REQUIRED = {"market_share": "news_reported", "enterprise_penetration": "news_reported"}
 
@@ -354,9 +372,18 @@ def _metric_for(sentence: str, q: _Quantity, clause: tuple[int, int]) -> tuple[s
             continue
         if want in ("percent", "watts") and gap > 40:
             continue
+        if start >= q.end and want in ("money", "count") and _same_phrase(sentence[q.end : start]):
+            # several metric words in the noun phrase right after the number: its head (the last one) names it,
+            # "$1 trillion AI chip sales" is sales, not chips
+            gap = -end
         if best is None or gap < best[0]:
             best = (gap, metric)
     return (best[1], best[0]) if best else None
+
+
+def _same_phrase(between: str) -> bool:
+    """Whether text between a number and a word keeps them in one noun phrase (no punctuation, few words)."""
+    return len(between.split()) <= 3 and not re.search(r"[,;:.!?()]|\b(?:to|from|for|of|by|on|with|and)\b", between)
 
 
 def _subject(
@@ -375,6 +402,17 @@ def _subject(
     if earlier:
         return earlier[-1]
     return title_subject
+
+
+_PURE_LABS = ("openai", "anthropic", "xai", "deepseek", "mistral", "perplexity")
+
+
+def _buyer(mentions: list[Mention]) -> Mention | None:
+    """The lab in a sentence about compute (a lab with no listed shares first: it is the buyer, not a vendor)."""
+    for m in mentions:
+        if m.entity in _PURE_LABS:
+            return m
+    return None
 
 
 def _qualifier(prefix: str, q: _Quantity) -> str:
@@ -408,6 +446,11 @@ def extract_figures(
             prefix = sentence[max(clause[0], q.start - 30) : q.start]
             if _PREVIOUS.search(prefix):
                 continue  # an earlier value ("up from $5.5bn"): its date is not given
+            tail = sentence[q.end : q.end + 40]
+            if _THRESHOLD_BEFORE.search(prefix) or _THRESHOLD_AFTER.match(tail):
+                continue  # a distance to a milestone or a club to join, not a level ("$150bn away from $4tn")
+            if q.kind == "count" and re.match(r"\s*(?:\w+\s+)?new\b", tail, re.IGNORECASE):
+                continue  # "1 million new users" is an increment, not a level
             relation = "level"
             value, low, high = q.value, q.low, q.high
             continue_change = q.kind in ("multiplier", "points")
@@ -440,22 +483,40 @@ def extract_figures(
                     value = q.value
             else:
                 found = _metric_for(sentence, q, clause)
-                if found is None:
+                metric = found[0] if found else ""
+                if metric == "_deal":
+                    vendors = {m.entity for m in mentions} & _COMPUTE_VENDORS
+                    metric = "compute_commitments" if vendors and _buyer(mentions) else ""
+                if not metric and q.kind == "money" and q.value >= 1e11:
+                    # "Alphabet nears $4 trillion": a bare value that large for a listed company is its market value
+                    subject = _subject(mentions, q, clause, first_mentions)
+                    if subject is not None and lexicon.entity_tickers.get(subject.entity):
+                        metric = "market_cap"
+                if not metric:
                     continue
-                metric = found[0]
                 unit = _METRIC_UNIT.get(metric, "")
                 if metric == "compute_capacity":
                     value = _to_watts(sentence, q)
                     low = high = None
             subject = _subject(mentions, q, clause, first_mentions)
+            if metric in _BUYER_METRICS:
+                if _buyer(mentions) is not None:
+                    subject = _buyer(mentions)  # compute is bought by the lab, whoever sells it
+                elif subject is not None and subject.entity in _COMPUTE_VENDORS:
+                    continue  # a vendor's chips or data centres are not its compute commitments
             if subject is None:
                 continue
             entity = subject.entity
             product = subject.product if metric == "inference_price" else lexicon.subject_product(subject.product)
-            if metric in _ENTITY_LEVEL and lexicon.product_kind.get(product) == "assistant":
+            assistant = lexicon.product_kind.get(product) == "assistant"
+            if metric in _ALWAYS_ENTITY or (metric in _ENTITY_LEVEL and assistant):
                 product = ""
             if metric == "arr" and lexicon.product_kind.get(product) == "coding_tool":
                 metric, unit = "coding_revenue", "usd_per_year"
+            if (metric in _USER_METRICS or metric == "_users") and lexicon.product_kind.get(product) == "coding_tool":
+                metric, unit = "coding_usage", "users"
+            if metric == "_users":
+                continue  # plain "users" of anything but a coding tool: which count (weekly, monthly) is not said
             if metric in _USER_METRICS and not product:
                 product = DEFAULT_USER_PRODUCT.get(entity, "")
             basis, fig_as_of = "", as_of

@@ -90,8 +90,10 @@ class Lexicon:
         self.entity_kind: dict[str, str] = {}
         self.product_kind: dict[str, str] = {}
         product_owner: dict[str, str] = {}
+        self.entity_tickers: dict[str, list[str]] = {}
         for eid, entity in entities.items():
             self.entity_kind[eid] = str(getattr(entity, "kind", ""))
+            self.entity_tickers[eid] = list(getattr(entity, "tickers", []) or [])
             if self.entity_kind[eid] in ("chain", "index"):
                 continue
             for n in _split_names(entity.name):
