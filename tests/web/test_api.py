@@ -114,7 +114,7 @@ theses:
     source: {title: SYNTHETIC test claim}
     rules:
       - kind: threshold
-        subject: {entity: openai, product: chatgpt, metric: weekly_active_users}
+        subject: {entity: openai, product: chatgpt, metric: weekly_active_users, basis: ""}
         op: ">="
         value: 100M
 """

@@ -121,10 +121,19 @@ def _cores(snap: Snapshot) -> list[str]:
     return seen
 
 
+def _describe(value: Any) -> str | None:
+    """A robustness or confidence object as the engine words it (None when the engine gives none)."""
+    if value is None:
+        return None
+    describe = getattr(value, "describe", None)
+    return str(describe()) if callable(describe) else str(getattr(value, "label", value))
+
+
 def _thesis_rows(check: Any) -> list[dict[str, Any]]:
     rows = []
     for t in check.theses:
         rob = getattr(t, "robustness", None)
+        conf = getattr(t, "confidence", None)
         rows.append(
             {
                 "id": t.id,
@@ -132,7 +141,10 @@ def _thesis_rows(check: Any) -> list[dict[str, Any]]:
                 "text": t.text,
                 "verdict": t.verdict.value,
                 "explanation": t.explanation,
-                "robustness": getattr(rob, "label", rob) if rob is not None else None,
+                "robustness": getattr(rob, "label", None) if rob is not None else None,
+                "robustness_text": _describe(rob),
+                "confidence": getattr(conf, "tier", None) if conf is not None else None,
+                "confidence_text": _describe(conf),
                 "evidence": len(t.evidence()),
             }
         )
@@ -146,11 +158,19 @@ async def overview(request: Request, as_of: Annotated[str | None, Query(max_leng
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
         check = snap.check(day)
+        rows = _thesis_rows(check)
+        # The report's first screen: each claim's one sentence with its key number, from the same view model.
+        views = {v.id: v for v in getattr(snap.report(day), "verdicts", ())}
+        for row in rows:
+            v = views.get(row["id"])
+            if v is not None:
+                row["sentence"] = v.sentence
+                row["key"] = v.key.text if getattr(v, "key", None) else None
         return render(
             "overview.html.j2",
             **_common(snap, day),
             counts=check.counts(),
-            theses=_thesis_rows(check),
+            theses=rows,
             judged_through=getattr(check, "data_through", None),
         ), "text/html; charset=utf-8"
 
@@ -174,7 +194,8 @@ async def claim(
             **_common(snap, day),
             t=thesis.to_dict(),
             evidence=[e.to_dict() for e in thesis.evidence()],
-            robustness=getattr(thesis, "robustness", None),
+            robustness=_describe(getattr(thesis, "robustness", None)),
+            confidence=_describe(getattr(thesis, "confidence", None)),
         ), "text/html; charset=utf-8"
 
     return await cached(request, make, heavy=True)

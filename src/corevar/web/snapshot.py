@@ -235,13 +235,14 @@ class Snapshot:
         return self.frame_sized(("sources", known_on), known_on, make)
 
     def check(self, as_of: date | None, theses_text: str | None = None) -> Any:
-        """The thesis check as of a day (default theses, or the given YAML text, parsed but never stored)."""
+        """The thesis check as of a day (default theses, or the given YAML text, parsed but never stored), judged as
+        `corevar check --as-of` judges: the whole ledger handed to the engine, which keeps what was known then."""
 
         def make() -> Any:
             from ..theses import evaluate, load_theses, parse_theses
 
             theses = parse_theses(theses_text, name="request") if theses_text is not None else load_theses()
-            return _evaluate(evaluate, theses, self.known(as_of), as_of, self.version, self.registry)
+            return _evaluate(evaluate, theses, self.frame, as_of, self.version, self.registry)
 
         if theses_text is not None:  # judged on request, not cached: the text is the caller's
             return make()
