@@ -275,7 +275,7 @@ def performance(
     required_return: float = 0.0,
     period: str = DAILY,
     annualization: float | None = None,
-    block_elements: int = 1 << 15,
+    block_elements: int = 1 << 16,
 ) -> dict[str, FloatArray]:
     """Every metric of :data:`METRICS` for each column of ``returns``, in one blocked pass over the array.
 
@@ -314,6 +314,7 @@ def performance(
     # sums are all zero, so no correction is needed). Near the mean, so the one-pass variance keeps precision.
     shift = np.zeros(cols)
     unset = np.ones(cols, dtype=bool)
+    n_unset = cols
     if f is not None:
         f_shift = float(np.nanmean(f)) if np.any(~np.isnan(f)) else 0.0
         n_pair = np.zeros(cols)
@@ -331,11 +332,15 @@ def performance(
         missing = np.isnan(block)
         gaps = bool(missing.any())
         missing_f = missing.astype(np.float64) if gaps else None
-        if unset.any():
-            first = np.argmax(~missing, axis=0) if gaps else np.zeros(cols, dtype=np.intp)
-            where = np.nonzero(unset & ~missing[first, np.arange(cols)])[0]
-            shift[where] = block[first[where], where]
+        if n_unset:  # columns still without a first return (late listings): look at those columns only
+            todo = np.nonzero(unset)[0]
+            seen = ~missing[:, todo] if gaps else np.ones((size, todo.size), dtype=bool)
+            first = np.argmax(seen, axis=0)
+            found = seen[first, np.arange(todo.size)]
+            where = todo[found]
+            shift[where] = block[first[found], where]
             unset[where] = False
+            n_unset -= where.size
         count += size - ones @ missing_f if gaps else size
         dev = block - shift
         if gaps:
@@ -357,10 +362,14 @@ def performance(
             np.maximum(peaks[i - 1], path[i], out=peaks[i])
         np.fmin(worst, np.fmin.reduce(path / peaks, axis=0), out=worst)
         under = path < peaks
-        for i in range(size):
-            run += 1.0
-            run *= under[i]
-            np.maximum(longest, run, out=longest)
+        runs = np.empty_like(path)  # periods under water up to each row: (previous + 1) if under water, else 0
+        np.add(run, 1.0, out=runs[0])
+        np.multiply(runs[0], under[0], out=runs[0])
+        for i in range(1, size):
+            np.add(runs[i - 1], 1.0, out=runs[i])
+            np.multiply(runs[i], under[i], out=runs[i])
+        np.maximum(longest, runs.max(axis=0), out=longest)
+        run = runs[-1].copy()
         wealth, peak = path[-1].copy(), peaks[-1].copy()
         if f is not None:
             fb = f[lo : lo + size]
