@@ -5,8 +5,8 @@ Run: .venv/bin/python benchmarks/bench_check.py [--runs 7]
 1. Whole processes (imports included, warm store, median of ``--runs``):
    - baseline ``python -c "import duckdb, numpy"`` (issue 8: ``corevar check`` within 2x of it);
    - ``corevar check`` as a user runs it (the CLI, table output);
-   - the engine path alone: open the store, fetch the observation columns (no pandas), parse and judge the 16
-     default theses with robustness, render Markdown.
+   - the engine path alone: open the store, fetch the observation columns (no pandas), the chain kinds' extras
+     (``corevar.chains.engine_extras``), parse and judge the 16 default theses with robustness, render Markdown.
 2. In one process, warm (median): judging the defaults without robustness, and with it (the cost of re-judging
    every thesis under the window, leave-one-source-out and competing-report perturbations).
 """
@@ -33,10 +33,12 @@ with corevar.open(sys.argv[1]) as cv:
     cols = cv.store.con.execute(
         "SELECT * FROM observations WHERE id NOT IN (SELECT id FROM retractions)").fetchnumpy()
     registry = cv.store.registry()
+    from corevar.chains import engine_extras
+    extras = engine_extras(cv.store)
 t2 = time.perf_counter()
 theses = load_theses()
 t3 = time.perf_counter()
-result = evaluate(theses, cols, registry)
+result = evaluate(theses, cols, registry, extras=extras)
 t4 = time.perf_counter()
 render(result, "md")
 t5 = time.perf_counter()
@@ -81,14 +83,17 @@ def main() -> None:
                 "SELECT * FROM observations WHERE id NOT IN (SELECT id FROM retractions)"
             ).fetchnumpy()
             registry = cv.store.registry()
+            from corevar.chains import engine_extras
+
+            extras = engine_extras(cv.store)  # the baskets (and prices, if any) the chain kinds read, once
         theses = load_theses()
-        evaluate(theses, cols, registry)  # warm: imports and the one bootstrap fit
+        evaluate(theses, cols, registry, extras=extras)  # warm: imports and the one bootstrap fit
         plain, robust = [], []
         for _ in range(args.runs):
             t0 = time.perf_counter()
-            evaluate(theses, cols, registry, robust=False)
+            evaluate(theses, cols, registry, robust=False, extras=extras)
             t1 = time.perf_counter()
-            result = evaluate(theses, cols, registry)
+            result = evaluate(theses, cols, registry, extras=extras)
             t2 = time.perf_counter()
             plain.append(t1 - t0)
             robust.append(t2 - t1)
