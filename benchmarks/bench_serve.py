@@ -72,6 +72,7 @@ async def _load(base: str, urls: list[str] | callable, seconds: float, concurren
 
     latencies: list[float] = []
     errors = 0
+    kinds: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
@@ -86,8 +87,10 @@ async def _load(base: str, urls: list[str] | callable, seconds: float, concurren
                 await r.aread()
                 if r.status_code >= 300:
                     errors += 1
-            except httpx.HTTPError:
+                    kinds[str(r.status_code)] = kinds.get(str(r.status_code), 0) + 1
+            except httpx.HTTPError as exc:
                 errors += 1
+                kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
             latencies.append(time.perf_counter() - t0)
 
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
@@ -101,6 +104,7 @@ async def _load(base: str, urls: list[str] | callable, seconds: float, concurren
         "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else float("nan"),
         "max_ms": 1000 * latencies[-1] if n else float("nan"),
         "errors": errors,
+        "error_kinds": kinds,
     }
 
 
@@ -283,7 +287,7 @@ def _print(row: tuple[str, str, dict[str, float]]) -> None:
     server, name, s = row
     print(
         f"{server:16} {name:13} {s['requests']:7,} req {s['rps']:7.0f}/s  p50 {s['p50_ms']:7.1f} ms  "
-        f"p99 {s['p99_ms']:7.1f} ms  max {s['max_ms']:6.0f} ms  errors {s['errors']}  "
+        f"p99 {s['p99_ms']:7.1f} ms  max {s['max_ms']:6.0f} ms  errors {s['errors']} {s['error_kinds'] or ''}  "
         f"server CPU {s['cpu_ms']:.2f} ms/request",
         flush=True,
     )

@@ -124,3 +124,41 @@ def test_binding_elsewhere_warns(monkeypatch, tmp_path, capsys):
     assert err.startswith("WARNING: binding to 0.0.0.0") and seen["host"] == "0.0.0.0"
     serve(tmp_path / "x.duckdb")
     assert "WARNING" not in capsys.readouterr().err and seen["host"] == "127.0.0.1"
+
+
+HOLD = """
+import sys, time
+import corevar
+from corevar.load import ingest_records
+cv = corevar.open(sys.argv[1], write=True)
+ingest_records(cv.store, [dict(entity="openai", product="chatgpt", metric="weekly_active_users", value=1e9,
+    unit="users", as_of="2026-06-29", published="2026-07-01", kind="estimate", publisher="SYNTHETIC hold test",
+    source_url="https://example.org/synthetic-hold")], source_name="hold")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+cv.close()
+"""
+
+
+def test_a_writer_holding_the_store_gets_a_stale_answer_not_an_error(db):
+    """While another process holds the store for writing, reads answer from the last version read (marked
+    X-Corevar-Stale); once it lets go, the next read shows its data."""
+    from fastapi.testclient import TestClient
+
+    pytest.importorskip("corevar.load", reason="needs the store's ingest_records")
+    from corevar.web import create_app
+
+    client = TestClient(create_app(db, token="t" * 40), raise_server_exceptions=False)
+    before = client.get("/api/v1/version").json()["dataset_version"]
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "6"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        during = client.get("/api/v1/version")
+        assert during.status_code == 200
+        assert during.json()["dataset_version"] == before
+        assert "x-corevar-stale" in during.headers and during.json()["stale"] is True
+    finally:
+        holder.wait(timeout=60)
+    after = client.get("/api/v1/version")
+    assert after.status_code == 200 and "x-corevar-stale" not in after.headers
+    assert after.json()["dataset_version"] != before
