@@ -163,3 +163,14 @@ def test_default_theses_each_get_a_verdict_on_the_bundled_data(bundled: tuple[pd
     # claims whose data does not exist yet say so, never guess
     assert result["R6"].verdict is N
     assert "news triage" in result["R6"].explanation
+
+
+def test_the_engine_picks_the_same_report_as_the_frame_conflict_rule(bundled: tuple[pd.DataFrame, str]) -> None:
+    """The engine's row-level conflict rule and corevar.frame.resolve choose the same observation everywhere,
+    so `check`, `show` and the report never disagree about which report a point is."""
+    from corevar.frame import resolve
+    from corevar.theses.context import resolve_rows, rows_of
+
+    data, _ = bundled
+    chosen, _ = resolve_rows(rows_of(data))
+    assert {r.id for r in chosen} == set(resolve(data)["id"])

@@ -30,7 +30,16 @@ __all__ = ["WINDOW_SHIFTS", "combine", "evaluate", "evaluate_files", "judge", "s
 S, C, M, N = Verdict.supported, Verdict.contradicted, Verdict.mixed, Verdict.insufficient_data
 
 # Robustness perturbations of windowed rules (docs/theses.md, "Robustness"): (start shift, end shift) in days.
-WINDOW_SHIFTS: tuple[tuple[int, int], ...] = ((-90, 0), (-30, 0), (30, 0), (90, 0), (0, -30), (0, -90))
+WINDOW_SHIFTS: tuple[tuple[int, int], ...] = (
+    (-90, 0),
+    (-30, 0),
+    (30, 0),
+    (90, 0),
+    (0, -90),
+    (0, -30),
+    (0, 30),
+    (0, 90),
+)
 
 
 # -- combining verdicts ----------------------------------------------------------------------------------------
@@ -125,6 +134,8 @@ def _shift_rule(rule: Any, result: RuleResult, d_start: int, d_end: int) -> Any:
         if rule.start is None and d_start < 0:
             return rule  # the window already starts at the first observation: nothing earlier to add
     if d_end and end is not None:
+        if rule.end is None and d_end > 0:
+            return rule  # the window already ends at the latest observation: nothing later to add
         update["end"] = shift(end, d_end)
     return rule.model_copy(update=update) if update else rule
 
