@@ -275,9 +275,8 @@ def test_a_missing_extra_is_named_with_its_install_line(tmp_path: Path, monkeypa
     monkeypatch.setitem(sys.modules, "plotly", None)  # as if the report extra were not installed
     result = runner.invoke(app, ["--db", str(tmp_path / "x.duckdb"), "report", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "Error: this command needs the report extra (plotly is not installed): pip install 'corevar[report]'" in (
-        result.output
-    )
+    assert "Error: this command needs the report extra (" in result.output  # names jinja2 or plotly
+    assert "is not installed): pip install 'corevar[report]'" in result.output
     assert not (tmp_path / "x.duckdb").exists()
 
 

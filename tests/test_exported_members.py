@@ -72,7 +72,12 @@ def test_all_is_exact(name: str) -> None:
     exported = list(module.__all__)
     assert len(exported) == len(set(exported)), f"{name}.__all__ has duplicates"
     assert exported == ruff_order(exported), f"{name}.__all__ is not sorted"
-    missing = [n for n in exported if not hasattr(module, n)]
+    try:
+        missing = [n for n in exported if not hasattr(module, n)]
+    except ImportError as exc:  # a lazy package whose names need an extra that is not installed
+        if exc.name and not exc.name.startswith("corevar"):
+            pytest.skip(f"{name} needs {exc.name}, not installed")
+        raise
     assert not missing, f"{name}.__all__ names what it does not define: {missing}"
     if Path(module.__file__ or "").name != "__init__.py":
         return  # a plain module may keep helpers for its package public but unlisted; a package's surface may not
