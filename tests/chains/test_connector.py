@@ -101,3 +101,28 @@ def test_fetch_calls_download_once_with_unadjusted_columns(monkeypatch):
 def test_an_empty_response_gives_no_records():
     q = yc.transform_query(["AMD.US"], "2025-01-02", "2025-01-02")
     assert yc.transform_data(q, pd.DataFrame(), KNOWN).empty
+
+
+def test_prices_fetch_writes_files_that_ingest_cleanly(monkeypatch, tmp_path):
+    yfinance = pytest.importorskip("yfinance")
+    from typer.testing import CliRunner
+
+    from corevar.cli.chains import prices_app
+
+    def fake_download(symbols, **kwargs):  # Yahoo's layout, SYNTHETIC closes
+        days = ["2025-01-02", "2025-01-03"]
+        if symbols == ["JPY=X"]:
+            return recorded(["JPY=X"], days, {"JPY=X": [157.0, 158.0]})
+        return recorded(symbols, days, {s: [100.0, 101.0] for s in symbols})
+
+    monkeypatch.setattr(yfinance, "download", fake_download)
+    out = tmp_path / "px.csv"
+    runner = CliRunner()
+    got = runner.invoke(
+        prices_app, ["fetch", "openai-bloomberg", "--from", "2025-01-02", "--to", "2025-01-03", "--out", str(out)]
+    )
+    assert got.exit_code == 0, got.output
+    assert "Wrote 12 closes of 6 tickers" in got.output and (tmp_path / "px.fx.csv").exists()
+    db = str(tmp_path / "f.duckdb")
+    done = runner.invoke(prices_app, ["ingest", str(out), str(tmp_path / "px.fx.csv"), "--db", db])
+    assert done.exit_code == 0 and "14 added" in done.output, done.output

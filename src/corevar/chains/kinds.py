@@ -356,52 +356,33 @@ def _event_from_prices(
     rule: ChainEventRule, ctx: Any, prices: Any, basket: Any, market: Any, members: list[str]
 ) -> RuleResult | str:
     import numpy as np
-    import pandas as pd
 
-    from corevar.analytics.events import event_study
-    from corevar.chains.analysis import returns_from_prices
-    from corevar.chains.prices import align
+    from corevar.chains.analysis import event_table
 
-    mkt = market.tickers[0]
-    aligned = align(prices, [mkt, *members], field="adj_close").prices
-    if mkt not in aligned or aligned[mkt].notna().sum() < 3:
-        return f"no prices for the market ({mkt})"
-    rets = returns_from_prices(aligned).iloc[1:]
-    market_days = rets.index[rets[mkt].notna()]
-    after = market_days[market_days >= pd.Timestamp(rule.date)]
-    if after.empty:
-        return f"prices end before {rule.date}"
-    day0 = int(rets.index.get_loc(after[0]))
-    usable, skipped = [], []
-    for t in members:
-        if t in rets.columns and rets[t].notna().any():
-            usable.append(t)
-        else:
-            skipped.append(t)
-    if not usable:
-        return f"no prices for {basket.name}'s members"
-    r = rets[usable].to_numpy(dtype=float)
-    m = rets[mkt].to_numpy(dtype=float)
-    events, fitted = [], []
-    for j, t in enumerate(usable):
-        try:
-            event_study(r[:, j], m, [day0], window=rule.window, estimation=rule.estimation)
-        except ValueError:
-            skipped.append(t)
-            continue
-        events.append((len(fitted), day0))
-        fitted.append(j)
-    if not fitted:
+    try:
+        table, study = event_table(
+            basket,
+            prices,
+            market.tickers[0],
+            [rule.date],
+            window=rule.window,
+            estimation=rule.estimation,
+            members=members,
+        )
+    except ValueError as exc:
+        return str(exc)
+    if study is None:
         return f"too little price history before {rule.date} to fit a market model for any member"
-    study = event_study(r[:, fitted], m, events, window=rule.window, estimation=rule.estimation)
     from scipy import stats
 
     t_p = float(2 * stats.norm.sf(abs(study.t))) if math.isfinite(study.t) else 1.0
     np_p = min(study.sign_p if study.n > 1 else 1.0, study.rank_p if math.isfinite(study.rank_p) else 1.0)
     verdict = _event_verdict(rule, study.caar, t_p < rule.level, np_p < rule.level)
-    names = [usable[j] for j in fitted]
-    each = ", ".join(f"{n} {_pct(e.car)}" for n, e in zip(names, study.events, strict=True))
-    day = _day(rets.index[day0])
+    fitted = table[table["car"].notna()] if "car" in table.columns else table.iloc[0:0]
+    names = list(fitted["ticker"])
+    skipped = [t for t in table["ticker"] if t not in set(names)]
+    each = ", ".join(f"{n} {_pct(c)}" for n, c in zip(names, fitted["car"], strict=True))
+    day = table["date"].iloc[0]
     skipped_text = f"; left out (no prices or history): {', '.join(skipped)}" if skipped else ""
     text = (
         f"{basket.name} around {day} (window {rule.window[0]:+d}..{rule.window[1]:+d} trading days, market "
@@ -409,8 +390,7 @@ def _event_from_prices(
         f"(p = {t_p:.3f}), {study.negative} fell / {study.positive} rose (sign p = {study.sign_p:.3f}), rank "
         f"p = {study.rank_p:.3f} ({_sources(prices, [*names, market.tickers[0]])}){skipped_text}."
     )
-    publisher = _sources(prices, names)
-    evidence = [_price_evidence("car", basket, study.caar, day, day, publisher)]
+    evidence = [_price_evidence("car", basket, study.caar, day, day, _sources(prices, names))]
     return ctx.result(
         rule,
         verdict,
