@@ -145,6 +145,11 @@ _FORWARD = re.compile(r"\b(?:expect\w*|project\w*|forecast\w*|target\w*|aim\w*|p
                       re.IGNORECASE)  # fmt: skip
 _THRESHOLD_BEFORE = re.compile(r"\b(?:join(?:s|ing)?|enter(?:s|ing)?)(?: the)?\s*$", re.IGNORECASE)
 _THRESHOLD_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:away|short)\b|\s*(?:[\w-]+\s+){0,3}club\b", re.IGNORECASE)
+# "10-gigawatt", "$10-billion": a hyphen before a scale or unit word joins it to the number
+_UNIT_AFTER_HYPHEN = re.compile(r"(?:trillion|billion|million|thousand|gigawatts?|megawatts?|GW|MW)\b", re.IGNORECASE)
+# verbs that state a level, for a bare large value with no metric word ("nears $4 trillion", not "adds $200bn")
+_LEVEL_VERB = re.compile(r"\b(?:hits?|reach\w*|nears?|nearing|tops?|topped|cross\w*|pass\w*|surpass\w*|worth|valued|"
+                         r"value of|at|record)\s+(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
 _TARGET = re.compile(r"\b(?:target\w*|goal|aim\w*)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\s[–—]\s|,?\s(?:while|whereas|but|although|compared with|against|versus|vs\.?)\s|"
                            r",\s(?:and|as)\s|\sand\s(?=[A-Z])", re.IGNORECASE)  # fmt: skip
@@ -243,7 +248,7 @@ def _quantities(sentence: str) -> list[_Quantity]:
         if (
             (before.isascii() and before.isalpha())
             or before in ("-", ".", "/")
-            or after in ("-", "/")
+            or (after == "/" or (after == "-" and not _UNIT_AFTER_HYPHEN.match(sentence, stop + 1)))
             or (after.isascii() and after.isalpha() and not cn)
         ):
             continue  # part of a name or version: GPT-4o, Claude-3, Q3, 24/7
@@ -280,7 +285,7 @@ def _quantities(sentence: str) -> list[_Quantity]:
             kind = "money"
         elif ascale or bscale or cn:
             kind = "count"
-        elif re.match(r"\s?(?:gigawatts?|GW|megawatts?|MW)\b", sentence[stop : stop + 12], re.IGNORECASE):
+        elif re.match(r"[\s-]?(?:gigawatts?|GW|megawatts?|MW)\b", sentence[stop : stop + 12], re.IGNORECASE):
             kind = "count"  # a power figure: the metric step reads the unit after it
         else:
             number = _number(a)
@@ -349,7 +354,7 @@ def _metric_for(sentence: str, q: _Quantity, clause: tuple[int, int]) -> tuple[s
     if q.kind == "count":
         # a scaled number followed by "GW" is power; else a count
         tail = sentence[q.end : q.end + 12]
-        if re.match(r"\s*(?:gigawatts?|GW|megawatts?|MW)\b", tail, re.IGNORECASE):
+        if re.match(r"[\s-]*(?:gigawatts?|GW|megawatts?|MW)\b", tail, re.IGNORECASE):
             want = "watts"
     best: tuple[int, str] | None = None
     lo, hi = clause
@@ -383,7 +388,10 @@ def _metric_for(sentence: str, q: _Quantity, clause: tuple[int, int]) -> tuple[s
 
 def _same_phrase(between: str) -> bool:
     """Whether text between a number and a word keeps them in one noun phrase (no punctuation, few words)."""
-    return len(between.split()) <= 3 and not re.search(r"[,;:.!?()]|\b(?:to|from|for|of|by|on|with|and)\b", between)
+    # another number in between ("$500M at $9B valuation") means the word belongs to that one
+    return len(between.split()) <= 3 and not re.search(
+        r"[,;:.!?()$\d]|\b(?:to|from|for|of|by|on|with|and|at)\b", between, re.I
+    )
 
 
 def _subject(
@@ -490,7 +498,8 @@ def extract_figures(
                 if not metric and q.kind == "money" and q.value >= 1e11:
                     # "Alphabet nears $4 trillion": a bare value that large for a listed company is its market value
                     subject = _subject(mentions, q, clause, first_mentions)
-                    if subject is not None and lexicon.entity_tickers.get(subject.entity):
+                    level = _LEVEL_VERB.search(sentence[max(0, q.start - 30) : q.start])
+                    if subject is not None and lexicon.entity_tickers.get(subject.entity) and level:
                         metric = "market_cap"
                 if not metric:
                     continue
