@@ -246,3 +246,11 @@ def test_bad_arguments_name_themselves():
         K.beta(CASES["positive"], np.zeros(3))
     with pytest.raises(ValueError, match="annualization must be"):
         R.annual_return(CASES["positive"], annualization=0)
+
+
+def test_drawdowns_of_many_columns_are_walked_and_equal_the_full_array_path():
+    r, _ = _wide_panel(300, 130)  # above the 64-column threshold: the blocked walk
+    with np.errstate(all="ignore"):
+        _close(K.max_drawdown(r), _theirs(ep.max_drawdown, r))
+        by_column = [K.max_drawdown_duration(r[:, j]) for j in range(r.shape[1])]
+        _close(K.max_drawdown_duration(r), np.array(by_column))
