@@ -110,3 +110,14 @@ def test_command_modules_import_only_typer_at_load_time(path: Path) -> None:
 def test_the_files_a_newcomer_is_pointed_at_exist(where: str) -> None:
     assert (SRC / where).exists()
     assert f"src/corevar/{where.removesuffix('/__init__.py').removesuffix('__init__.py')}" in DOC or where in DOC
+
+
+def test_make_report_installs_the_report_extra_only() -> None:
+    """`make report` must not pull in the test tools (pytest, ruff, playwright): it installs `.[report]`."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    stamp = re.search(r"^report: (\S+)", makefile, re.MULTILINE)
+    assert stamp is not None
+    recipe = re.search(rf"^{re.escape(stamp.group(1))}:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe is not None and "'.[report]'" in recipe.group(1) and "dev" not in recipe.group(1)
+    report = PYPROJECT["project"]["optional-dependencies"]["report"]
+    assert not {_requirement_name(r) for r in report} & {"pytest", "ruff", "playwright", "hypothesis"}
