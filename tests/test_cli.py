@@ -71,6 +71,21 @@ def test_entities_add_has_help() -> None:
     assert result.exit_code == 0 and "Register your own entity" in result.output
 
 
+def test_an_error_a_command_lets_through_still_prints_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One policy even for a command that forgets `handled()`: the group prints its message and exit code."""
+    from corevar.cli import data
+    from corevar.errors import UnknownNameError
+
+    def boom() -> None:
+        """Fail on purpose."""
+        raise UnknownNameError('unknown entity "x"')
+
+    monkeypatch.setattr(data, "_boom", boom, raising=False)
+    monkeypatch.setitem(COMMANDS, "boom", ("data:_boom", "Fail on purpose."))
+    result = runner.invoke(app, ["boom"])
+    assert result.exit_code == 2 and 'Error: unknown entity "x"' in result.output
+
+
 def test_unknown_command_is_a_usage_error() -> None:
     result = runner.invoke(app, ["shwo"])
     assert result.exit_code == 2 and "No such command 'shwo'" in result.output

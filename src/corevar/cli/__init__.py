@@ -20,6 +20,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from ..errors import CorevarError
 from . import _common
 from ._common import fail
 
@@ -84,6 +85,13 @@ class LazyGroup(TyperGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = _Lazy()  # type: ignore[assignment]
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a :class:`~corevar.errors.CorevarError` it lets through still prints as ``Error: ...``."""
+        try:
+            return super().invoke(ctx)
+        except CorevarError as exc:
+            fail(exc)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)

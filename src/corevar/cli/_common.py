@@ -17,11 +17,13 @@ Exit codes, one policy for every command:
   an unknown entity/product/metric, an invalid input file (nothing was written), an id already taken, or a store
   that another process holds for writing. Retrying unchanged will not help (except the busy store).
 * **1**: anything else that stopped the command: a store that cannot be opened or is too new, a report that cannot
-  be written, no data for a valid query.
+  be written, no data for a valid query, an optional extra that is not installed (the message names the
+  ``pip install 'corevar[...]'`` line).
 
 Errors are printed as ``Error: <message>`` on stderr, never as a traceback. Every error corevar raises on purpose is
 a :class:`corevar.errors.CorevarError`; its ``exit_code`` says 2 or 1, and :func:`fail` is the one place that
-prints it. This module imports only Typer and the error tree at load time, so ``corevar --help`` stays fast.
+prints it; the command group also catches any that a command lets through. This module imports only Typer and
+the error tree at load time, so ``corevar --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ __all__ = [
     "LISTING_FORMATS",
     "AsOfOption",
     "DbOption",
+    "ListingFormat",
     "db_path",
     "emit",
     "fail",
