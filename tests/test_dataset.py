@@ -108,6 +108,9 @@ def test_every_cell_well_formed() -> None:
         except ValueError:
             problems.append(f"{where}: non-numeric value/low/high")
             continue
+        if value < 0 and r["unit"] != "fraction":
+            # the loader refuses negative counts and amounts (a profit is not a negative loss)
+            problems.append(f"{where}: negative {r['unit']} value")
         if r["low"] and float(r["low"]) > value:
             problems.append(f"{where}: low above value")
         if r["high"] and float(r["high"]) < value:
