@@ -196,3 +196,17 @@ def test_openapi_schema_is_served_and_local(client):
     for path in ("/api/v1/observations", "/api/v1/series", "/api/v1/verdicts", "/api/v1/version"):
         assert path in schema["paths"]
     assert client.get("/docs").status_code == 404  # the interactive docs would load scripts from a CDN
+
+
+def test_dns_rebinding_is_refused(base_db):
+    """Served on loopback, the app answers only to loopback host names."""
+    from fastapi.testclient import TestClient
+
+    from corevar.web import create_app
+    from corevar.web.server import LOOPBACK_NAMES
+
+    app = create_app(base_db, token=TOKEN, hosts=LOOPBACK_NAMES)
+    for base in ("http://127.0.0.1:8321", "http://localhost:8321", "http://[::1]:8321"):
+        assert TestClient(app, base_url=base).get("/api/v1/version").status_code == 200, base
+    evil = TestClient(app, base_url="http://evil.example:8321").get("/api/v1/version")
+    assert evil.status_code == 421 and evil.json()["status"] == 421

@@ -65,10 +65,32 @@ class _TooLarge(Exception):
 class GuardLayer:
     """Security headers on every response; request bodies over the limit refused with 413 (never read whole)."""
 
-    def __init__(self, app: Any, max_body: int = MAX_BODY_BYTES, cache: SnapshotCache | None = None) -> None:
+    def __init__(
+        self,
+        app: Any,
+        max_body: int = MAX_BODY_BYTES,
+        cache: SnapshotCache | None = None,
+        hosts: frozenset[str] | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.cache = cache
+        self.hosts = hosts
+
+    def _host_ok(self, scope: dict[str, Any]) -> bool:
+        """Whether the Host header names this server (DNS rebinding: a page on evil.example resolved to 127.0.0.1
+        must not read the API from a browser)."""
+        if self.hosts is None:
+            return True
+        for key, value in scope.get("headers", ()):
+            if key == b"host":
+                host = value.decode("latin-1").strip().lower()
+                if host.startswith("["):
+                    host = host[1 : host.find("]")] if "]" in host else host
+                else:
+                    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+                return host in self.hosts
+        return False
 
     async def _from_cache(self, scope: dict[str, Any], send: Any, extra: list[tuple[bytes, bytes]]) -> bool:
         """Answer a GET already answered for this dataset version straight from the response cache.
@@ -122,6 +144,11 @@ class GuardLayer:
                 else "the Content-Length header is not a number"
             )
             await _send_error(send, 413 if length > 0 else 400, message, extra)
+            return
+        if not self._host_ok(scope):
+            await _send_error(
+                send, 421, "this server answers only to its own host name (127.0.0.1 or localhost)", extra
+            )
             return
         if scope.get("method") == "GET" and await self._from_cache(scope, send, extra):
             return
@@ -190,8 +217,15 @@ def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict
     return status, head, errors
 
 
-def create_app(db: str | Path | None = None, *, token: str | None = None, wait_s: float | None = None) -> FastAPI:
-    """The app over the store at ``db`` (default: the CLI's). ``token``: the write token (default: ``<db>.token``)."""
+def create_app(
+    db: str | Path | None = None,
+    *,
+    token: str | None = None,
+    wait_s: float | None = None,
+    hosts: frozenset[str] | None = None,
+) -> FastAPI:
+    """The app over the store at ``db`` (default: the CLI's). ``token``: the write token (default: ``<db>.token``).
+    ``hosts``: the Host names it answers to (None: any; ``corevar serve`` on loopback passes the loopback names)."""
     from .. import __version__
     from . import pages, routes
 
@@ -243,9 +277,13 @@ def create_app(db: str | Path | None = None, *, token: str | None = None, wait_s
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:  # a bug: say so in the same shape
         log.exception("unhandled error on %s", request.url.path)
-        return error_response(500, f"internal error ({type(exc).__name__}); the server log has the details")
+        # answered outside the guard layer (Starlette's outermost middleware): add its headers here
+        headers = {**HEADERS, "Content-Security-Policy": CSP}
+        return error_response(
+            500, f"internal error ({type(exc).__name__}); the server log has the details", headers=headers
+        )
 
     app.include_router(routes.router)
     app.include_router(pages.router)
-    app.add_middleware(GuardLayer, cache=cache)
+    app.add_middleware(GuardLayer, cache=cache, hosts=hosts)
     return app

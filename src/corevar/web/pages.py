@@ -146,6 +146,8 @@ def _thesis_rows(check: Any) -> list[dict[str, Any]]:
                 "confidence": getattr(conf, "tier", None) if conf is not None else None,
                 "confidence_text": _describe(conf),
                 "evidence": len(t.evidence()),
+                "sentence": None,
+                "key": None,
             }
         )
     return rows

@@ -205,6 +205,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (400, "Malformed request (e.g. the body is not JSON)."),
         (404, "No such entity, metric, thesis or endpoint."),
         (413, "The request body is over the size limit."),
+        (421, "The Host header is not this server's name (served on loopback, it answers to loopback names)."),
         (422, "A parameter or field is invalid; `errors` says which."),
         (503, "The store is held by a writer for longer than the server waits."),
     )

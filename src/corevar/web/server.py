@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["LOCAL_HOSTS", "bind_warning", "serve"]
+__all__ = ["LOOPBACK_NAMES", "bind_warning", "serve"]
 
-LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def bind_warning(host: str) -> str | None:
@@ -48,7 +48,10 @@ def serve(
     warning = bind_warning(host)
     if warning:
         print(warning, file=out)
-    app = create_app(path, token=token)
+    # On loopback, answer only to loopback names: a web page whose domain was re-pointed at 127.0.0.1 (DNS
+    # rebinding) gets 421. Bound elsewhere the Host cannot be known in advance, so any is accepted.
+    hosts = LOOPBACK_NAMES if bind_warning(host) is None else None
+    app = create_app(path, token=token, hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     print(f"corevar serve: http://{shown}:{port}/  (API: /api/v1, schema: /api/v1/openapi.json)", file=out)
     print(f"store: {path}", file=out)
