@@ -76,7 +76,8 @@ class _Walk:
     ``(periods, series)`` array are several times slower than multiplying one cache-resident row into the next.
     """
 
-    def __init__(self, cols: int) -> None:
+    def __init__(self, cols: int, runs: bool = True) -> None:
+        self.track_runs = runs
         self.wealth = np.ones(cols)
         self.peak = np.ones(cols)
         self.worst = np.ones(cols)  # lowest wealth / peak so far
@@ -96,6 +97,9 @@ class _Walk:
             np.multiply(path[i - 1], path[i], out=path[i])
             np.maximum(peaks[i - 1], path[i], out=peaks[i])
         np.fmin(self.worst, np.fmin.reduce(path / peaks, axis=0), out=self.worst)
+        self.wealth, self.peak = path[-1].copy(), peaks[-1].copy()
+        if not self.track_runs:
+            return
         under = path < peaks
         runs = np.empty_like(path)  # periods under water up to each row: (previous + 1) if under water, else 0
         np.add(self.run, 1.0, out=runs[0])
@@ -105,7 +109,6 @@ class _Walk:
             np.multiply(runs[i], under[i], out=runs[i])
         np.maximum(self.longest, runs.max(axis=0), out=self.longest)
         self.run = runs[-1].copy()
-        self.wealth, self.peak = path[-1].copy(), peaks[-1].copy()
 
 
 def _walked(r: FloatArray, block_elements: int = 1 << 16) -> _Walk:
@@ -333,6 +336,7 @@ def performance(
     period: str = DAILY,
     annualization: float | None = None,
     block_elements: int = 1 << 16,
+    duration: bool = True,
 ) -> dict[str, FloatArray]:
     """Every metric of :data:`METRICS` for each column of ``returns``, in one blocked pass over the array.
 
@@ -344,7 +348,8 @@ def performance(
     variance keeps full precision and a constant column has exactly zero dispersion. Results equal the
     one-metric functions to within rounding (tested to 1e-9 against empyrical). ``factor_returns`` is one
     benchmark series (1-D, aligned with the rows); without it ``alpha``, ``beta`` and ``correlation`` are left
-    out. ``returns`` may be 1-D (one column).
+    out. ``returns`` may be 1-D (one column). ``duration=False`` skips ``max_drawdown_duration`` (the one metric
+    here that empyrical lacks; about a sixth of the time).
     """
     r = as_returns(returns)
     if r.ndim == 1:
@@ -362,7 +367,7 @@ def performance(
     s1 = np.zeros(cols)  # sum of (r - shift)
     s2 = np.zeros(cols)  # sum of (r - shift) ** 2; exactly 0 for a constant column (its shift is its value)
     down = np.zeros(cols)  # sum of min(r - required, 0) ** 2
-    walk = _Walk(cols)
+    walk = _Walk(cols, runs=duration)
     # Each column's moments are shifted by its first return (set when the column first has one; until then its
     # sums are all zero, so no correction is needed). Near the mean, so the one-pass variance keeps precision.
     shift = np.zeros(cols)
@@ -444,7 +449,8 @@ def performance(
         out["annual_volatility"] = empty if few else std * np.sqrt(factor)
         mdd = walk.worst - 1.0 if rows else empty
         out["max_drawdown"] = mdd
-        out["max_drawdown_duration"] = walk.longest if rows else empty
+        if duration:
+            out["max_drawdown_duration"] = walk.longest if rows else empty
         excess_std = np.where((s2 == 0) & np.isfinite(std), 0.0, std)  # empyrical's zero-dispersion rule
         out["sharpe_ratio"] = empty if few else (mean - rf) / excess_std * np.sqrt(factor)
         risk = np.sqrt(down / n) * np.sqrt(factor)
