@@ -31,9 +31,10 @@ import json, resource, sys, time
 from corevar.store import Store
 from corevar.load import ingest
 store = Store(sys.argv[1], load_bundled=False)
-t = time.perf_counter(); result = ingest(store, [sys.argv[2]]); elapsed = time.perf_counter() - t
-store.close()
-print(json.dumps({"seconds": elapsed, "rows": result.rows, "added": result.added,
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+t, c = time.perf_counter(), cpu(); result = ingest(store, [sys.argv[2]]); store.close()
+elapsed, cpu_s = time.perf_counter() - t, cpu() - c
+print(json.dumps({"seconds": elapsed, "cpu_s": cpu_s, "rows": result.rows, "added": result.added,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -44,23 +45,40 @@ from corevar.store import Store
 from corevar.load import ingest_records
 frame = pd.read_csv(sys.argv[2], dtype=str, keep_default_na=False)
 store = Store(sys.argv[1], load_bundled=False)
-t = time.perf_counter(); result = ingest_records(store, frame); elapsed = time.perf_counter() - t
-store.close()
-print(json.dumps({"seconds": elapsed, "rows": result.rows, "added": result.added,
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+t, c = time.perf_counter(), cpu(); result = ingest_records(store, frame); store.close()
+elapsed, cpu_s = time.perf_counter() - t, cpu() - c
+print(json.dumps({"seconds": elapsed, "cpu_s": cpu_s, "rows": result.rows, "added": result.added,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+# The ingest as it was before corevar.load (pyarrow batches, per-batch anti-join): run from a source tree given
+# with --old-src, e.g. one made by `git archive <commit> src | tar -x -C /tmp/old`.
+OLD_INGEST = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[3])
+from corevar.store import Store
+from corevar.ingest import ingest
+store = Store(sys.argv[1], load_bundled=False)
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+t, c = time.perf_counter(), cpu(); result = ingest(store, [sys.argv[2]]); store.close()
+elapsed, cpu_s = time.perf_counter() - t, cpu() - c
+print(json.dumps({"seconds": elapsed, "cpu_s": cpu_s, "rows": result.rows, "added": result.added,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 PANDAS_INGEST = """
 import json, resource, sqlite3, sys, time
 import pandas as pd
-t = time.perf_counter()
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+t, c = time.perf_counter(), cpu()
 con = sqlite3.connect(sys.argv[1])
 frame = pd.read_csv(sys.argv[2])
 frame.to_sql("observations", con, index=False, if_exists="append", chunksize=100_000)
 con.execute("CREATE INDEX IF NOT EXISTS ix ON observations(entity, metric)")
 con.commit()
-elapsed = time.perf_counter() - t
-print(json.dumps({"seconds": elapsed, "rows": len(frame), "added": len(frame),
+elapsed, cpu_s = time.perf_counter() - t, cpu() - c
+print(json.dumps({"seconds": elapsed, "cpu_s": cpu_s, "rows": len(frame), "added": len(frame),
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -124,20 +142,25 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs per side (medians are shown)")
     parser.add_argument("--no-records", action="store_true", help="skip the in-memory DataFrame ingest")
+    parser.add_argument("--old-src", help="a source tree (its src/ folder) of an older corevar to time as well")
     args = parser.parse_args()
     print(f"machine before: {machine()}")
     cv_runs: list[dict[str, float]] = []
     pd_runs: list[dict[str, float]] = []
     rec_runs: list[dict[str, float]] = []
+    old_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         data = write_synthetic(Path(tmp) / "obs.csv", args.rows)
         cv_db, pd_db, rec_db = Path(tmp) / "cv.duckdb", Path(tmp) / "pd.sqlite", Path(tmp) / "rec.duckdb"
+        old_db = Path(tmp) / "old.duckdb"
         for _ in range(args.repeat):
-            _fresh(cv_db, pd_db, rec_db)
+            _fresh(cv_db, pd_db, rec_db, old_db)
             cv_runs.append(child(COREVAR_INGEST, str(cv_db), str(data)))
             pd_runs.append(child(PANDAS_INGEST, str(pd_db), str(data)))
             if not args.no_records:
                 rec_runs.append(child(COREVAR_RECORDS, str(rec_db), str(data)))
+            if args.old_src:
+                old_runs.append(child(OLD_INGEST, str(old_db), str(data), args.old_src))
         cv_show = child(COREVAR_SHOW, str(cv_db))
         pd_show = child(PANDAS_SHOW, str(pd_db))
     print(f"machine after: {machine()}")
@@ -149,6 +172,8 @@ def main() -> None:
         f"| ingest time (CSV file) | {cv_s:.2f} s ({args.rows / cv_s:,.0f} rows/s) | "
         f"{pd_s:.2f} s ({args.rows / pd_s:,.0f} rows/s) | **{pd_s / cv_s:.2f}x** |"
     )
+    cv_c, pd_c = _median(cv_runs, "cpu_s"), _median(pd_runs, "cpu_s")
+    print(f"| ingest CPU time (all threads) | {cv_c:.2f} s | {pd_c:.2f} s | {pd_c / cv_c:.2f}x |")
     cv_m, pd_m = _median(cv_runs, "peak_mib"), _median(pd_runs, "peak_mib")
     print(f"| ingest peak memory | {cv_m:.0f} MiB | {pd_m:.0f} MiB | {pd_m / cv_m:.2f}x |")
     if rec_runs:
@@ -156,6 +181,12 @@ def main() -> None:
         print(
             f"| ingest time (same rows as a DataFrame, `ingest_records`) | {rec_s:.2f} s | {pd_s:.2f} s | "
             f"{pd_s / rec_s:.2f}x |"
+        )
+    if old_runs:
+        old_s, old_c, old_m = (_median(old_runs, k) for k in ("seconds", "cpu_s", "peak_mib"))
+        print(
+            f"| ingest time, the previous corevar ({args.old_src}) | {old_s:.2f} s, CPU {old_c:.2f} s, "
+            f"{old_m:.0f} MiB | {pd_s:.2f} s | {pd_s / old_s:.2f}x |"
         )
     print(
         f"| show one series ({pd_show['rows']:,.0f} observations, {cv_show['rows']:,.0f} dates after the conflict "
@@ -168,6 +199,7 @@ def main() -> None:
         + "; pandas "
         + ", ".join(f"{r['seconds']:.2f}" for r in pd_runs)
         + ("; records " + ", ".join(f"{r['seconds']:.2f}" for r in rec_runs) if rec_runs else "")
+        + ("; previous " + ", ".join(f"{r['seconds']:.2f}" for r in old_runs) if old_runs else "")
     )
 
 

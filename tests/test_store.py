@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,11 @@ def test_bundled_data_loads_once_and_dropped_rows_are_retracted(tmp_path: Path, 
 
 
 def _ingest_process(db: Path, data: Path) -> subprocess.Popen[str]:
-    """A real ingest in a child process that prints the rows read after every batch."""
+    """A real ingest in a child process: prints "started", then the rows read after every batch (every file for
+    CSV, which DuckDB reads in one statement)."""
     code = (
         "import sys; from corevar.store import Store; from corevar.load import ingest; "
-        "s = Store(sys.argv[1], load_bundled=False); "
+        "s = Store(sys.argv[1], load_bundled=False); print('started', flush=True); "
         "ingest(s, [sys.argv[2]], batch_rows=20_000, progress=lambda n: print(n, flush=True)); s.close()"
     )
     return subprocess.Popen(
@@ -85,31 +87,49 @@ def _ingest_process(db: Path, data: Path) -> subprocess.Popen[str]:
     )
 
 
+def _jsonl(path: Path, rows: int) -> Path:
+    """SYNTHETIC rows as JSON Lines (read in 20k-row batches, so a kill can land between batches)."""
+    import json
+
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(rows):
+            fh.write(json.dumps(row(value=str(1_000_000 + i), source_url=f"https://example.org/s/{i}")) + "\n")
+    return path
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("kill_after_rows", [20_000, 200_000, 400_000])
-def test_killed_ingest_leaves_store_consistent(tmp_path: Path, kill_after_rows: int) -> None:
-    """SIGKILL after the first batch, mid-file, and after the last batch (racing the commit): all or nothing."""
+@pytest.mark.parametrize("when", ["between batches", "mid-file", "after the last row"])
+def test_killed_ingest_leaves_store_consistent(tmp_path: Path, when: str) -> None:
+    """SIGKILL between Arrow batches, in the middle of DuckDB reading a CSV, and after the last row (racing the
+    commit): the store holds all of the ingest or none of it, opens read-only at once, and takes writes again."""
     db = tmp_path / "k.duckdb"
     with Store(db, load_bundled=False) as store:
         ingest(store, [write_csv(tmp_path / "seed.csv", [row()])])
         before = (store.count(), store.dataset_version())
-    data = write_synthetic(tmp_path / "big.csv", 400_000)
+    rows = 100_000 if when == "between batches" else 400_000
+    data = (
+        _jsonl(tmp_path / "big.jsonl", rows)
+        if when == "between batches"
+        else write_synthetic(tmp_path / "big.csv", rows)
+    )
     proc = _ingest_process(db, data)
     assert proc.stdout is not None
-    for text in proc.stdout:
-        if int(text) >= kill_after_rows:
-            os.kill(proc.pid, signal.SIGKILL)
-            break
+    assert proc.stdout.readline().strip() == "started"
+    if when == "mid-file":
+        time.sleep(0.15)
+    else:
+        proc.stdout.readline()  # the first progress line: 20k rows read (JSONL), or every row appended (CSV)
+    os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
-    with Store(db, load_bundled=False) as store:
+    with Store(db, "r", load_bundled=False, timeout=5) as store:
         count = store.count()
-        if kill_after_rows < 400_000:
+        assert count in (before[0], before[0] + rows)  # never a part of it
+        if when == "between batches":
             assert (count, store.dataset_version()) == before
-        else:
-            assert count in (before[0], before[0] + 400_000)  # the kill may land before or after COMMIT
-        assert ingest(store, [data]).rows == 400_000  # and the store still takes writes
-        assert store.count() == before[0] + 400_000
+    with Store(db, load_bundled=False) as store:
+        assert ingest(store, [data]).rows == rows  # and the store still takes writes
+        assert store.count() == before[0] + rows
 
 
 @pytest.mark.slow

@@ -87,3 +87,10 @@ def test_a_generator_of_many_records_is_batched(store: Store) -> None:
     records = (_typed(value=float(i), note=f"synthetic {i}") for i in range(2500))
     result = ingest_records(store, records, batch_rows=1000)
     assert (result.rows, result.added) == (2500, 2500)
+
+
+def test_dataframe_with_a_column_mixing_types(store: Store) -> None:
+    frame = pd.DataFrame([_typed(value="5"), _typed(value=2.5, note="synthetic second")])
+    assert frame["value"].dtype == object
+    assert ingest_records(store, frame).added == 2
+    assert sorted(store.frame()["value"].tolist()) == [2.5, 5.0]

@@ -365,9 +365,10 @@ def _arrow_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_date(kind):
         return pc.strftime(column, format="%Y-%m-%d")
     if pa.types.is_floating(kind):
-        # NaN means "missing" in a DataFrame; repr keeps every digit of the double.
-        values = [None if v is None or v != v else repr(float(v)) for v in column.to_pylist()]
-        return pa.chunked_array([pa.array(values, type=pa.string())])
+        # NaN means "missing" in a DataFrame. Arrow writes the shortest text that reads back as the same double,
+        # so the stored value (and the content id) is the one a CSV with full precision would give.
+        column = pc.if_else(pc.is_nan(column), pa.scalar(None, kind), column)
+        return column.cast(pa.string())
     if pa.types.is_dictionary(kind):
         return _arrow_text(column.cast(kind.value_type))
     return column.cast(pa.string())
@@ -399,7 +400,11 @@ def records_source(records: Any, label: str, problems: Problems, batch_rows: int
     if isinstance(records, pa.Table):
         return BatchSource(label, _table_batches(records, label, problems, batch_rows))
     if type(records).__name__ == "DataFrame" and hasattr(records, "to_dict"):
-        table = pa.Table.from_pandas(records, preserve_index=False)
+        try:
+            table = pa.Table.from_pandas(records, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column mixing types: take it row by row, as text
+            rows = enumerate(records.to_dict(orient="records"), start=1)
+            return BatchSource(label, _records_batches(rows, label, problems, batch_rows))
         return BatchSource(label, _table_batches(table, label, problems, batch_rows))
     if isinstance(records, dict | str | bytes):
         raise TypeError(
