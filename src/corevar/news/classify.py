@@ -55,7 +55,7 @@ CORE = (
 CONTEXT = ("capital_markets", "product_release")
 CLASSES = (*CORE, *CONTEXT, "noise")
 SIGNAL = {**dict.fromkeys(CORE, "core"), **dict.fromkeys(CONTEXT, "context"), "noise": "noise"}
-ESCALATE_BELOW = 0.55
+ESCALATE_BELOW = 0.5
 HELD_OUT_SHARE = 0.3
 DATA = Path(str(resources.files("corevar.news") / "data"))
 
