@@ -111,15 +111,23 @@ class Corevar:
         return clash.assign(shown=clash["id"].isin(chosen))
 
     def check(self, theses: Sequence[str | Path] | None = None, *, as_of: date | str | None = None) -> Any:
-        """Evaluate theses (default: the shipped ones) against the data; see :mod:`corevar.theses`."""
+        """Evaluate theses (default: the shipped ones) against the data; see :mod:`corevar.theses`.
+
+        The one place theses are judged for every face (``corevar check``, the report, the web API), so a verdict is
+        the same wherever it is shown. The store's registry names the subjects; the chain rule kinds read the stock
+        baskets and any ingested prices from the engine's extras.
+        """
+        from .chains import engine_extras
         from .theses import evaluate, load_theses
 
+        loaded = load_theses(theses)  # a bad theses file fails before any data is read
         return evaluate(
-            load_theses(theses),
+            loaded,
             self.frame(),
             self.store.registry(),
             as_of=as_of,
             dataset_version=self.dataset_version(),
+            extras=engine_extras(self.store),
         )
 
     def add(self, record: dict[str, Any]) -> IngestResult:
