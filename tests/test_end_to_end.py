@@ -26,11 +26,11 @@ def test_ingesting_claude_code_usage_moves_r7(bundled_db: Path, tmp_path: Path) 
     usage = write_csv(tmp_path / "claude_code.csv", [
         row(entity="anthropic", product="claude-code", metric="coding_usage", value=value, as_of=day, published=day,
             note="SYNTHETIC Claude Code weekly users for this test")
-        for value, day in (("1000000", "2026-01-31"), ("1100000", "2026-05-31"))
+        for value, day in (("1000000", "2026-01-01"), ("1050000", "2026-03-31"), ("1100000", "2026-05-31"))
     ])
     assert runner.invoke(app, ["ingest", str(usage)]).exit_code == 0
     after, new_version = _verdicts()
-    assert after["R7"] == "supported"  # Codex's weekly users grew far faster than +10% in four months
+    assert after["R7"] == "supported"  # Codex's weekly users grew far faster than +10% in five months
     assert new_version != version
     assert {k: v for k, v in after.items() if k != "R7"} == {k: v for k, v in before.items() if k != "R7"}
 

@@ -72,7 +72,7 @@ def judge(rule: GrowthCompareRule, ctx):
         if len(pts) < rule.min_points or span_days(pts) < rule.min_span_days:
             text = (
                 f"the shared window of the two series is {lo.isoformat()} to {hi.isoformat()}, where "
-                f"{ctx.name(subject)} has {len(pts)} point(s); {need}."
+                f"{ctx.name(subject)} has {len(pts)} point(s) spanning {span_days(pts)} days; {need}."
             )
             return ctx.result(rule, N, text, all_evidence(ctx, full), reason="too_few", window=(lo, hi))
     ga, gb = annual_growth(pa), annual_growth(pb)
