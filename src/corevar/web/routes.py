@@ -559,7 +559,7 @@ async def series(
     basis: Text = None,
     known_on: KnownOnQ = None,
     format: FormatQ = Format.json,
-    limit: Annotated[int, Query(ge=1, le=5000, description="Points per page, at most 5000.")] = 1000,
+    limit: Annotated[int, Query(ge=1, le=5000, description="Points per page, at most 5000.")] = 200,
     offset: OffsetQ = 0,
 ) -> Response:
     """The series of one entity and metric (optionally one product or basis), oldest first: each point is the

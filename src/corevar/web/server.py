@@ -58,4 +58,12 @@ def serve(
     verb = "created" if created else "in"
     print(f"write token {verb} {token_file} (mode 0600); send it as `Authorization: Bearer <token>`", file=out)
     out.flush()
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )  # a verdict still being computed does not hold up Ctrl-C
