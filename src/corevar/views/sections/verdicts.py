@@ -73,7 +73,7 @@ def target_key(ctx: Ctx, rule: Any) -> Num | None:
     due = fmt_month(tev.as_of)
     if _finite(value):
         gap = value / goal - 1 if goal else math.nan
-        gap_text = f", {gap * 100:+.0f}%" if _finite(gap) else ""
+        gap_text = f", {gap * 100:+.0f}%".replace("-", "−") if _finite(gap) else ""
         text = f"{fmt(value, tev.unit)} vs a {fmt(goal, tev.unit)} target due {due}{gap_text}"
     else:
         text = f"{fmt(goal, tev.unit)} target due {due}, not judged yet"
