@@ -153,3 +153,46 @@ def test_unknown_baskets_are_named(store):
     text = CUSTOM.replace("basket: alphabet-bloomberg", "basket: no-such-basket")
     got = _check(store, text)["X1"].rules[0]
     assert got.verdict.value == "insufficient_data" and "unknown basket no-such-basket" in got.explanation
+
+
+def test_attribution_by_earnings_growth_uses_eps_observations(store):
+    """SYNTHETIC EPS rows: earnings double over the window for every Alphabet-basket member."""
+    import pandas as pd
+
+    ents = {"GOOGL.US": "google", "AVGO.US": "broadcom", "LITE.US": "lumentum", "CLS.US": "celestica"}
+    base = store.frame()
+    rows = []
+    for i, ent in enumerate(ents.values()):
+        for day, eps in (("2025-04-25", 2.0), ("2026-04-24", 4.0)):
+            rows.append(
+                {
+                    **{c: None for c in base.columns},
+                    "id": f"synthetic-eps-{i}-{day}",
+                    "entity": ent,
+                    "metric": "eps",
+                    "value": eps,
+                    "unit": "usd",
+                    "as_of": pd.Timestamp(day),
+                    "published": pd.Timestamp(day),
+                    "kind": "reported",
+                    "source_url": "https://example.org/x",
+                    "publisher": "SYNTHETIC",
+                }
+            )
+    frame = pd.concat([base, pd.DataFrame(rows)], ignore_index=True)
+    members = [*ents, "TTMI.US"]
+    prices = walk({t: 1.0 for t in members}, seed=8, vol=0.004).assign(source="synthetic")
+    theses = parse_theses(CUSTOM.replace("value: 0.5", "value: 0.9"), "x.yaml")
+    extras = chains.engine_extras(store) | {"prices": prices}
+    got = evaluate(theses, frame, store.registry(), extras=extras, robust=False).theses[0].rules[0]
+    # EPS x2 explains ln 2 / ln(1 + R_i) of member i's return R_i (identity in analytics.attribution)
+    import math
+
+    bs = chains.basket_series(
+        chains.bundled_baskets()["alphabet-bloomberg"], prices, start="2025-04-28", end="2026-04-28", currency="local"
+    )
+    parts = {t: c for t, c in bs.contribution.items() if t in ents}
+    expected = sum(c * math.log(2) / math.log1p(c / bs.weights[t]) for t, c in parts.items()) / sum(parts.values())
+    assert got.figures["share"] == pytest.approx(expected, rel=1e-9)
+    assert got.verdict.value == ("supported" if expected >= 0.9 else "contradicted"), got.explanation
+    assert "80% of its weight" in got.explanation and len(got.evidence) == 8
