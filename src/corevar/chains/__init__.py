@@ -16,36 +16,86 @@ imported by the thesis engine).
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from corevar.chains.analysis import (
-    BasketSeries,
-    basket_series,
-    compare,
-    event_table,
-    metrics,
-    returns_from_prices,
-    window_return,
-)
-from corevar.chains.baskets import (
-    Basket,
-    Constituent,
-    MembershipSource,
-    bundled_baskets,
-    known_tickers,
-    load_basket_file,
-    load_baskets,
-)
-from corevar.chains.prices import (
-    MAX_GAP_DAYS,
-    Aligned,
-    PriceFile,
-    PriceIngestResult,
-    align,
-    ingest_prices,
-    read_price_file,
-    to_usd,
-)
+if TYPE_CHECKING:
+    from corevar.chains.analysis import (
+        BasketSeries,
+        basket_series,
+        compare,
+        event_table,
+        metrics,
+        returns_from_prices,
+        window_return,
+    )
+    from corevar.chains.baskets import (
+        Basket,
+        Constituent,
+        MembershipSource,
+        bundled_baskets,
+        known_tickers,
+        load_basket_file,
+        load_baskets,
+    )
+    from corevar.chains.prices import (
+        MAX_GAP_DAYS,
+        Aligned,
+        PriceFile,
+        PriceIngestResult,
+        align,
+        ingest_prices,
+        read_price_file,
+        to_usd,
+    )
+
+# Names are imported from their modules on first use (PEP 562), so that the thesis engine importing
+# corevar.chains.kinds does not pay for pydantic basket models, pandas-facing code or the price reader.
+_WHERE = {
+    **dict.fromkeys(
+        ("BasketSeries", "basket_series", "compare", "event_table", "metrics", "returns_from_prices", "window_return"),
+        "analysis",
+    ),
+    **dict.fromkeys(
+        (
+            "Basket",
+            "Constituent",
+            "MembershipSource",
+            "bundled_baskets",
+            "known_tickers",
+            "load_basket_file",
+            "load_baskets",
+        ),
+        "baskets",
+    ),
+    **dict.fromkeys(
+        (
+            "MAX_GAP_DAYS",
+            "Aligned",
+            "PriceFile",
+            "PriceIngestResult",
+            "align",
+            "ingest_prices",
+            "read_price_file",
+            "to_usd",
+        ),
+        "prices",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'corevar.chains' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"corevar.chains.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "MAX_GAP_DAYS",
@@ -80,6 +130,8 @@ def engine_extras(store: Any, baskets: dict[str, Basket] | None = None) -> dict[
 
     Cheap when no prices were ingested (two COUNT-sized queries), so a check may always call it.
     """
+    from corevar.chains.baskets import bundled_baskets
+
     out: dict[str, Any] = {"baskets": baskets if baskets is not None else bundled_baskets()}
     prices = getattr(store, "prices", None)
     if prices is not None:
