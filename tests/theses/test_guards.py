@@ -176,8 +176,8 @@ def test_insufficient_data_says_which_reason() -> None:
             'product "chatgpt" belongs to "openai", not "google"',
         ),
         (
-            "{kind: threshold, subject: {entity: openai, metric: revenue, basis: fy2052}, op: '>', value: 1}",
-            'unknown basis "fy2052" for revenue; closest known: fy2025',
+            "{kind: threshold, subject: {entity: openai, metric: revenue, basis: fy25}, op: '>', value: 1}",
+            'unknown basis "fy25" for revenue; closest known: fy2025',
         ),
         (
             "{kind: concentration, market: enterprise_spend, expect: competitive}",
@@ -322,3 +322,9 @@ def test_markdown_shows_published_dates_robustness_and_competing_reports_and_jso
     ev = data["theses"][0]["rules"][0]["evidence"][0]
     assert ev["published"] == "2026-04-10" and len(ev["competing"]) == 2
     assert data["theses"][0]["robustness"]["label"] == "fragile"
+
+
+def test_a_well_formed_period_not_yet_in_the_data_is_no_data_not_an_error() -> None:
+    rule = "      - {kind: threshold, subject: {entity: openai, metric: revenue, basis: q3_2027}, op: '>', value: 1}\n"
+    result = evaluate(parse_theses(HEAD + rule, name="t.yaml"), frame(rev(10, "2025-12-31", "fy2025")), REG)
+    assert result.theses[0].rules[0].reason == "no_data"

@@ -8,6 +8,7 @@ figures would mix), listing the bases present.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
     from ..registry import Registry
     from .context import Context
 
-__all__ = ["check_theses"]
+__all__ = ["PERIOD", "check_theses"]
+
+# Bases that name a period or a window: always well-formed names, whether or not the data holds them yet.
+PERIOD = re.compile(r"^(fy|cy)\d{4}$|^[qh]\d_\d{4}$|^q\d_q\d_\d{4}$|^ytd_\d{4}$|^month_\d+$|^from \d{4}-\d{2}-\d{2}$")
 
 
 def _did_you_mean(name: str, known: Any) -> str:
@@ -97,7 +101,9 @@ def _check_subject(subject: Subject, registry: Registry, ctx: Context) -> list[t
                     f"{_did_you_mean(subject.basis, known)}.",
                 )
             )
-    elif subject.basis and in_data:  # a metric with no data at all cannot check its bases: "no data" says it
+    elif subject.basis and in_data and not PERIOD.match(subject.basis):
+        # a metric with no data cannot check its bases ("no data" says it), and a well-formed period (fy2026,
+        # q1_2026, from 2026-04-27, month_6) is a name, not a typo, even before any figure for it is published
         allowed = set(metric.basis or ()) | in_data
         if subject.basis not in allowed:
             known = sorted(b for b in allowed if b)
