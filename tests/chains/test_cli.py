@@ -117,3 +117,25 @@ def test_events_from_a_file_and_from_the_ledger(db, tmp_path):
     result = runner.invoke(app, ["event", "openai-bloomberg", "--events", str(bad), "--db", db])
     assert result.exit_code == 2 and 'bad.csv:1: field "date"' in result.output
     assert runner.invoke(app, ["event", "openai-bloomberg", "--db", db]).exit_code == 2
+
+
+def test_corevar_check_judges_b7_r5_b8_from_ingested_prices(tmp_path):
+    """End to end through the installed command table: `corevar prices ingest`, then `corevar check`."""
+    from corevar.cli import app as corevar
+
+    path = str(tmp_path / "e2e.duckdb")
+
+    def verdicts() -> dict[str, str]:
+        got = runner.invoke(corevar, ["--db", path, "check", "-f", "json"])
+        assert got.exit_code == 0, got.output
+        data = json.loads(got.output)
+        theses = data["theses"] if isinstance(data, dict) else data
+        return {t["id"]: t["verdict"] for t in theses if t["id"] in ("B7", "B8", "R5")}
+
+    before = verdicts()
+    drift = {t: 0.6 for t in BASKETS["openai-chain"].tickers} | {t: 0.1 for t in BASKETS["google-chain"].tickers}
+    write_csv(walk(drift | {"SPX": 0.05, "NDX": 0.05}, seed=3, vol=0.005), tmp_path / "px.csv")  # SYNTHETIC
+    assert runner.invoke(corevar, ["--db", path, "prices", "ingest", str(tmp_path / "px.csv")]).exit_code == 0
+    after = verdicts()
+    assert before == {"B7": "mixed", "B8": "supported", "R5": "insufficient_data"}
+    assert after == {"B7": "contradicted", "B8": "contradicted", "R5": "supported"}
