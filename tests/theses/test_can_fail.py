@@ -126,6 +126,19 @@ def chain_extras(rule: Any, want: Verdict) -> dict[str, Any]:
         if rule.expect in ("not_positive", "not_negative") and ok:
             move = 0.0
         return {"prices": prices({rule.basket: 0.1, rule.market: 0.1}, start, end, {rule.basket: move}, rule.date)}
+    if rule.kind == "news_noise":
+        signal = "noise" if ok else "core"
+        words = " ".join(rule.topic)
+        items = [
+            {
+                "title": f"SYNTHETIC {words} item {i}",
+                "published": pd.Timestamp(2026, 1, i + 1),
+                "signal": signal,
+                "category": "noise" if ok else "revenue",
+            }
+            for i in range(max(rule.min_items, 6))
+        ]
+        return {"news": pd.DataFrame(items)}
     if rule.kind == "chain_attribution":
         from corevar.chains.baskets import bundled_baskets
 
@@ -144,8 +157,8 @@ def chain_extras(rule: Any, want: Verdict) -> dict[str, Any]:
 def make(rule: Any, want: Verdict) -> pd.DataFrame:
     ok = want is S
     kind = rule.kind
-    if kind.startswith("chain_"):
-        return frame()
+    if kind.startswith("chain_") or kind == "news_noise":
+        return frame()  # judged from outside inputs (extras), below
     if kind == "threshold":
         day = rule.at if rule.at != "latest" else END
         return frame(row(rule.subject, scaled(rule.value, higher(rule.op) == ok), day))
