@@ -94,3 +94,11 @@ def test_dataframe_with_a_column_mixing_types(store: Store) -> None:
     assert frame["value"].dtype == object
     assert ingest_records(store, frame).added == 2
     assert sorted(store.frame()["value"].tolist()) == [2.5, 5.0]
+
+
+def test_parse_human_problem_is_said_once(store: Store) -> None:
+    with pytest.raises(IngestError) as info:
+        ingest_records(store, [_typed(), _typed(value="12x34")], parse_human=True, source_name="add")
+    lines = str(info.value).splitlines()
+    assert lines[0].startswith('add:2: field "value": "12x34" is not a number')
+    assert len(lines) == 2 and info.value.total == 1

@@ -184,6 +184,9 @@ def _run(
     with _settings(con, memory_limit=INGEST_MEMORY_LIMIT, preserve_insertion_order=False), store.transaction():
         for source in sources:
             for sql, params, batch, label, csv in _units(con, source, problems, parse_human, batch_rows):
+                if problems and not state.diagnosing:  # a reader found a problem before this unit was appended
+                    store.abort()
+                    state.diagnosing = True
                 if state.diagnosing:
                     _diagnose(con, sql, params, batch, label, csv, problems)
                     continue
@@ -268,9 +271,8 @@ def _explain(
         problems.add(csv_error(label, text, len(csv.header)))
         return
     if GUARD_MESSAGE in text:
-        before = problems.total
         _diagnose(con, sql, params, batch, label, csv, problems)
-        if problems.total > before:
+        if problems:
             return
     problems.add(Problem(label, None, None, f"database error: {text.splitlines()[0]}"))
 
@@ -307,6 +309,8 @@ def _diagnose(
     for line, errs in found:
         where = lines[int(line)] if lines is not None else int(line)
         for err in errs:
-            problems.add(Problem(label, where, err["field"], err["msg"]))
             listed += 1
+            if (label, where, err["field"]) in problems.settled:  # e.g. "800x" already explained by --parse-human
+                continue
+            problems.add(Problem(label, where, err["field"], err["msg"]))
     problems.count_more(int(total) - listed)

@@ -42,6 +42,7 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
         self.total = 0
+        self.settled: set[tuple[str, int | None, str | None]] = set()  # fields already explained (no second word)
 
     def add(self, problem: Problem) -> None:
         self.total += 1
@@ -432,6 +433,7 @@ def humanised(batches: Iterator[pa.Table], label: str, problems: Problems) -> It
                     out.append(repr(number) if math.isfinite(number) else cell)
                 except ValueError as exc:
                     problems.add(Problem(label, line, name, str(exc)))
+                    problems.settled.add((label, line, name))
                     out.append(None)
             columns[name] = pa.array(out, type=pa.string())
         yield pa.Table.from_arrays(list(columns.values()), names=list(columns))
