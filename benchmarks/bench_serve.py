@@ -201,6 +201,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50, help="concurrent connections (default 50)")
     parser.add_argument("--no-datasette", action="store_true", help="skip the datasette comparison")
     parser.add_argument(
+        "--groups",
+        type=lambda t: set(t.split(",")),
+        default={"series", "observations", "varied", "verdicts"},
+        help="comma-separated endpoint groups (default: all)",
+    )
+    parser.add_argument(
         "--first-timeout",
         type=float,
         default=300.0,
@@ -232,6 +238,8 @@ def main() -> None:
             # One group after the other: its first (uncached) pass, timed, then the load. The verdicts come last:
             # a first computation the client gives up on keeps the server busy, and must not slow other groups.
             for name, urls in _corevar_groups().items():
+                if name not in args.groups:
+                    continue
                 if not callable(urls):
                     t0 = time.perf_counter()
                     try:
@@ -281,6 +289,8 @@ def main() -> None:
             )
             try:
                 for name, urls in _datasette_groups().items():
+                    if name not in args.groups:
+                        continue
                     before = _cpu_s(proc.pid)
                     stats = asyncio.run(_load(base, urls, args.seconds, args.concurrency))
                     stats["cpu_ms"] = 1000 * (_cpu_s(proc.pid) - before) / max(stats["requests"], 1)

@@ -443,8 +443,11 @@ async def observations(
         # Filters on the conflict group's own columns (entity, product, metric, basis, as_of) keep whole groups,
         # so the conflict rule can run on the few rows left instead of the whole ledger.
         grouped = any(v is not None for v in (entity, product, metric, basis, as_of, since, until))
-        frame = snap.known(known_on) if grouped else snap.marked(known_on)
+        # One mask over the whole ledger, one copy: a day's view of a million rows is never materialised.
+        frame = snap.frame if grouped else snap.marked(known_on)
         mask = pd.Series(True, index=frame.index)
+        if grouped and known_on is not None:
+            mask &= frame["published"] <= pd.Timestamp(known_on)
         for column, wanted in (("entity", entity), ("metric", metric)):
             if wanted is not None:
                 mask &= frame[column] == wanted
@@ -519,8 +522,13 @@ def series_points(
 
     Bounded whatever the store holds: rows are grouped and paged in pandas before anything becomes JSON.
     """
-    frame = snap.known(known_on)
-    rows = frame[(frame["entity"] == entity) & (frame["metric"] == metric)]
+    import pandas as pd
+
+    frame = snap.frame
+    mask = (frame["entity"] == entity) & (frame["metric"] == metric)
+    if known_on is not None:
+        mask &= frame["published"] <= pd.Timestamp(known_on)
+    rows = frame[mask]
     if product is not None:
         rows = rows[rows["product"].fillna("") == product]
     if basis is not None:
