@@ -127,6 +127,10 @@ def _is_lock_conflict(exc: Exception) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.0f}" if value >= 1 else f"{value:.1f}"
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -169,8 +173,8 @@ def connect(
             who = f"{holder} is {what}" if holder else f"another process is {what}"
             if waited >= limit:
                 raise StoreBusyError(
-                    f"the corevar database {path} is busy: {who}. Gave up after {waited:.0f} s; try again when it "
-                    f"has finished, or wait longer with {ENV_TIMEOUT}=<seconds>.",
+                    f"the corevar database {path} is busy: {who}. Gave up after {_seconds(waited)} s; try again "
+                    f"when it has finished, or wait longer with {ENV_TIMEOUT}=<seconds>.",
                     holder=holder,
                     waited=waited,
                 ) from None
