@@ -66,6 +66,30 @@ def test_each_command_has_help_and_its_summary_matches_its_docstring(name: str) 
     assert COMMANDS[name][1] == first_line, f"update the summary of {name} in corevar/cli/__init__.py"
 
 
+def _leaves(command: object, path: list[str]) -> list[tuple[str, object]]:
+    found = [(" ".join(path), command)]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += _leaves(sub, [*path, name])
+    return found
+
+
+def test_every_command_defines_the_shared_options_the_same_way() -> None:
+    """--db, --as-of and --format come from cli/_common.py in every command, including the other packages' ones."""
+    from corevar.cli._common import AsOfOption, DbOption
+
+    db_help, as_of_help = DbOption.__metadata__[0].help, AsOfOption.__metadata__[0].help
+    for name in COMMANDS:
+        for where, command in _leaves(load(name), [name]):
+            for param in command.params:  # type: ignore[attr-defined]
+                opts = set(getattr(param, "opts", []))
+                if "--db" in opts:
+                    assert (param.help, param.metavar) == (db_help, "PATH"), where
+                if "--as-of" in opts and where != "add":  # `add --as-of` is the observation's own date
+                    assert (param.help, param.metavar) == (as_of_help, "YYYY-MM-DD"), where
+                if "--format" in opts:
+                    assert "-f" in opts and "|" in (param.metavar or ""), where  # format_option(...)
+
+
 def test_entities_add_has_help() -> None:
     result = runner.invoke(app, ["entities", "add", "--help"])
     assert result.exit_code == 0 and "Register your own entity" in result.output
