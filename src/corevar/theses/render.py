@@ -35,7 +35,9 @@ _LABEL = {
 
 
 def _stamp(result: CheckResult) -> str:
-    as_of = result.as_of.isoformat() if result.as_of else "all data (no as-of date)"
+    as_of = result.as_of.isoformat() if result.as_of else "all data (no as-of date"
+    if result.as_of is None:
+        as_of += f"; latest publication {result.today.isoformat()})" if result.today else ")"
     through = f"; latest observation {result.data_through.isoformat()}" if result.data_through else ""
     version = result.dataset_version or "unknown"
     return f"dataset {version}; known on {as_of}{through}"
@@ -167,7 +169,7 @@ def _markdown(result: CheckResult) -> str:
             for what in t.robustness.rests_on:
                 out.append(f"- no longer decided {_md(what)}")
         if t.confidence is not None:
-            out += ["", f"Confidence: **{t.confidence.tier}** — {_md(t.confidence.describe())}."]
+            out += ["", f"Confidence: **{_md(t.confidence.describe())}**."]
         evidence = t.evidence()
         if evidence:
             out += ["", "Evidence (value, date described, kind, source, published):", ""]
