@@ -37,16 +37,51 @@ def _baskets(ctx: Any) -> dict[str, Any]:
     return bundled_baskets()
 
 
+_MEMO: dict[str, Any] = {"raw": None, "fx": None, "items": {}}
+"""Results for the price frame of the check in progress. Robustness re-judges each rule many times with the same
+prices (only observations are left out), so a basket's series is computed once per (basket, window, currency).
+Keyed on the identity of the frames handed in ``extras``: a new check (new frames) starts afresh."""
+
+
+def _memo(ctx: Any) -> dict[Any, Any]:
+    raw, fx = ctx.extras.get("prices"), ctx.extras.get("fx")
+    if _MEMO["raw"] is not raw or _MEMO["fx"] is not fx:
+        _MEMO.update(raw=raw, fx=fx, items={})
+    return _MEMO["items"]
+
+
 def _prices(ctx: Any) -> Any:
     """The price frame known on the check's as-of date (prices after it did not exist yet), or None."""
     frame = ctx.extras.get("prices")
     if frame is None or len(frame) == 0:
         return None
-    if ctx.as_of is not None:
+    if ctx.as_of is None:
+        return frame
+    memo = _memo(ctx)
+    key = ("prices", ctx.as_of)
+    if key not in memo:
         import pandas as pd
 
-        frame = frame[pd.to_datetime(frame["date"]) <= pd.Timestamp(ctx.as_of)]
-    return frame if len(frame) else None
+        cut = frame[pd.to_datetime(frame["date"]) <= pd.Timestamp(ctx.as_of)]
+        memo[key] = cut if len(cut) else None
+    return memo[key]
+
+
+def _series(ctx: Any, prices: Any, basket: Any, start: Any, end: Any, currency: str) -> Any:
+    """``basket_series`` for the check's prices, computed once per basket, window and currency."""
+    from corevar.chains.analysis import basket_series
+
+    memo = _memo(ctx)
+    key = ("series", ctx.as_of, basket.id, basket.model_dump_json(), start, end, currency)
+    if key not in memo:
+        try:
+            memo[key] = basket_series(basket, prices, fx=ctx.extras.get("fx"), start=start, end=end, currency=currency)
+        except ValueError as exc:  # e.g. no FX for a currency: remembered and raised again
+            memo[key] = exc
+    got = memo[key]
+    if isinstance(got, ValueError):
+        raise got
+    return got
 
 
 def _pct(x: float) -> str:
@@ -56,7 +91,12 @@ def _pct(x: float) -> str:
 def _sources(frame: Any, tickers: Any) -> str:
     if frame is None or "source" not in frame.columns:
         return "price file"
-    names = sorted({str(s) for s in frame.loc[frame["ticker"].isin(list(tickers)), "source"].dropna().unique()})
+    key = ("sources", id(frame), tuple(tickers))
+    names = _MEMO["items"].get(key) if _MEMO["raw"] is not None else None
+    if names is None:
+        names = sorted({str(s) for s in frame.loc[frame["ticker"].isin(list(tickers)), "source"].dropna().unique()})
+        if _MEMO["raw"] is not None:
+            _MEMO["items"][key] = names
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "") or "price file"
 
 
@@ -172,15 +212,8 @@ def judge_chain_return(rule: ChainReturnRule, ctx: Any) -> RuleResult:
     prices = _prices(ctx)
     why = "no prices were given"
     if prices is not None:
-        from corevar.chains.analysis import basket_series
-
         try:
-            sa, sb = (
-                basket_series(
-                    b, prices, fx=ctx.extras.get("fx"), start=rule.start, end=rule.end, currency=rule.currency
-                )
-                for b in (ba, bb)
-            )
+            sa, sb = (_series(ctx, prices, b, rule.start, rule.end, rule.currency) for b in (ba, bb))
         except ValueError as exc:  # e.g. no FX for a currency
             sa = sb = None
             why = str(exc)
@@ -359,18 +392,24 @@ def _event_from_prices(
 
     from corevar.chains.analysis import event_table
 
-    try:
-        table, study = event_table(
-            basket,
-            prices,
-            market.tickers[0],
-            [rule.date],
-            window=rule.window,
-            estimation=rule.estimation,
-            members=members,
-        )
-    except ValueError as exc:
-        return str(exc)
+    memo = _memo(ctx)
+    key = ("event", ctx.as_of, basket.id, tuple(members), market.tickers[0], rule.date, rule.window, rule.estimation)
+    if key not in memo:
+        try:
+            memo[key] = event_table(
+                basket,
+                prices,
+                market.tickers[0],
+                [rule.date],
+                window=rule.window,
+                estimation=rule.estimation,
+                members=members,
+            )
+        except ValueError as exc:
+            memo[key] = str(exc)
+    if isinstance(memo[key], str):
+        return memo[key]
+    table, study = memo[key]
     if study is None:
         return f"too little price history before {rule.date} to fit a market model for any member"
     from scipy import stats
@@ -537,7 +576,6 @@ def _share_verdict(rule: ChainAttributionRule, share: float) -> Verdict:
 
 
 def judge_chain_attribution(rule: ChainAttributionRule, ctx: Any) -> RuleResult:
-    from corevar.chains.analysis import basket_series
 
     baskets = _baskets(ctx)
     if rule.basket not in baskets:
@@ -553,9 +591,7 @@ def judge_chain_attribution(rule: ChainAttributionRule, ctx: Any) -> RuleResult:
             reason="no_data",
         )
     try:
-        bs = basket_series(
-            basket, prices, fx=ctx.extras.get("fx"), start=rule.start, end=rule.end, currency=rule.currency
-        )
+        bs = _series(ctx, prices, basket, rule.start, rule.end, rule.currency)
     except ValueError as exc:
         return ctx.result(rule, N, f"{exc}.", reason="no_data")
     if bs.start is None or not math.isfinite(bs.total) or bs.total == 0:

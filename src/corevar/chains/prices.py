@@ -402,63 +402,75 @@ def align(
         frame = frame[frame["ticker"].isin(wanted)]
     else:
         wanted = sorted(frame["ticker"].unique())
-    value = frame["close"]
+    value = frame["close"].to_numpy(dtype=float)
     if field == "adj_close" and "adj_close" in frame.columns:
-        value = frame["adj_close"].where(frame["adj_close"].notna(), frame["close"])
+        adj = frame["adj_close"].to_numpy(dtype=float)
+        value = np.where(np.isnan(adj), value, adj)
     elif field not in ("close", "adj_close"):
         raise ValueError(f"field must be 'close' or 'adj_close', got {field!r}")
-    wide = (
-        pd.DataFrame({"date": pd.to_datetime(frame["date"]), "ticker": frame["ticker"], "v": value})
-        .pivot_table(index="date", columns="ticker", values="v", aggfunc="last")
-        .reindex(columns=wanted)
-        .sort_index()
-    )
+    # NumPy rather than pivot/ffill: the rule kinds align prices many times per check.
+    days = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
+    cal = np.unique(days)
     if calendar is not None:
-        days = pd.DatetimeIndex(pd.to_datetime(list(calendar))).sort_values().unique()
-        wide = wide.reindex(wide.index.union(days))
+        extra = pd.DatetimeIndex(pd.to_datetime(list(calendar))).to_numpy().astype("datetime64[D]")
+        cal = np.union1d(cal, extra)
+    if cal.size == 0:  # none of the tickers has a price
+        empty = pd.DataFrame(
+            index=pd.DatetimeIndex([], name="date"), columns=pd.Index(wanted, name="ticker"), dtype=float
+        )
+        return Aligned(empty, pd.DataFrame(columns=["ticker", "last", "next", "days"]), max_gap_days)
+    col = pd.Categorical(frame["ticker"], categories=wanted).codes
+    wide = np.full((cal.size, len(wanted)), np.nan)
+    wide[np.searchsorted(cal, days), col] = value  # a repeated (ticker, day) keeps its last row
+    observed = ~np.isnan(wide)
+    rows = np.arange(cal.size)[:, None]
+    last = np.maximum.accumulate(np.where(observed, rows, -1), axis=0)  # last row with a close, -1 before any
+    cols = np.arange(len(wanted))[None, :]
+    filled = np.where(last >= 0, wide[np.maximum(last, 0), cols], np.nan)
+    age = (cal[:, None] - cal[np.maximum(last, 0)]).astype(float)
+    final = np.where(observed.any(axis=0), cal.size - 1 - np.argmax(observed[::-1], axis=0), -1)
+    keep = observed | ((last >= 0) & (age <= max_gap_days))
+    keep &= rows <= final[None, :]  # nothing after a ticker's last close
+    filled = np.where(keep, filled, np.nan)
+    gaps = _gaps(cal, observed, wanted, max_gap_days)
+    index = pd.DatetimeIndex(cal.astype("datetime64[ns]"), name="date")
+    out = pd.DataFrame(filled, index=index, columns=pd.Index(wanted, name="ticker"))
+    if calendar is not None:
+        out = out.reindex(pd.DatetimeIndex(np.unique(extra).astype("datetime64[ns]"), name="date"))
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
-    # Carry forward from before ``start`` too: the close on the last trading day before the window is the
-    # window's opening price for a ticker whose exchange was shut on ``start``.
-    observed = wide.notna()
-    last_day = pd.DataFrame(
-        np.where(observed, wide.index.to_numpy()[:, None], np.datetime64("NaT")), index=wide.index, columns=wide.columns
-    ).ffill()
-    filled = wide.ffill()
-    age = (wide.index.to_numpy()[:, None] - last_day.to_numpy()).astype("timedelta64[D]").astype(float)
-    filled = filled.where(observed | (age <= max_gap_days))
-    after_last = observed[::-1].cummax()[::-1]  # True up to each ticker's last close
-    filled = filled.where(after_last)
-    gaps = _gaps(wide, max_gap_days)
-    if calendar is not None:
-        filled = filled.reindex(days)
     if lo is not None:
-        filled = filled[filled.index >= lo]
+        out = out[out.index >= lo]
     if hi is not None:
-        filled = filled[filled.index <= hi]
+        out = out[out.index <= hi]
     if not gaps.empty and (lo is not None or hi is not None):
-        keep = np.ones(len(gaps), dtype=bool)
+        mask = np.ones(len(gaps), dtype=bool)
         if lo is not None:
-            keep &= gaps["next"] >= lo
+            mask &= gaps["next"] >= lo
         if hi is not None:
-            keep &= gaps["last"] <= hi
-        gaps = gaps[keep].reset_index(drop=True)
-    filled.index.name = "date"
-    return Aligned(filled, gaps, max_gap_days)
+            mask &= gaps["last"] <= hi
+        gaps = gaps[mask].reset_index(drop=True)
+    return Aligned(out, gaps, max_gap_days)
 
 
-def _gaps(wide: pd.DataFrame, max_gap_days: int) -> pd.DataFrame:
+def _gaps(cal: Any, observed: Any, tickers: list[str], max_gap_days: int) -> pd.DataFrame:
+    """Stretches longer than ``max_gap_days`` between a ticker's consecutive closes."""
+    import numpy as np
     import pandas as pd
 
-    rows = []
-    for ticker in wide.columns:
-        seen = wide[ticker].dropna().index
-        if len(seen) < 2:
-            continue
-        step = (seen[1:] - seen[:-1]).days
-        for k in (step > max_gap_days).nonzero()[0]:
-            rows.append({"ticker": ticker, "last": seen[k], "next": seen[k + 1], "days": int(step[k])})
-    return pd.DataFrame(rows, columns=["ticker", "last", "next", "days"])
+    col, row = np.nonzero(observed.T)  # sorted by ticker, then by day
+    same = col[1:] == col[:-1]
+    step = (cal[row[1:]] - cal[row[:-1]]).astype(int)
+    hit = np.nonzero(same & (step > max_gap_days))[0]
+    return pd.DataFrame(
+        {
+            "ticker": [tickers[c] for c in col[hit]],
+            "last": pd.to_datetime(cal[row[hit]]),
+            "next": pd.to_datetime(cal[row[hit + 1]]),
+            "days": step[hit].astype(int),
+        },
+        columns=["ticker", "last", "next", "days"],
+    )
 
 
 def to_usd(
