@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from .load import IngestResult
     from .models import Entity
+    from .theses import CheckResult
+    from .views import ReportView
 
 
 class Corevar:
@@ -110,20 +112,52 @@ class Corevar:
         chosen = set(fr.resolve(clash)["id"]) if not clash.empty else set()
         return clash.assign(shown=clash["id"].isin(chosen))
 
-    def check(self, theses: Sequence[str | Path] | None = None, *, as_of: date | str | None = None) -> Any:
+    def check(self, theses: Sequence[str | Path] | None = None, *, as_of: date | str | None = None) -> CheckResult:
         """Evaluate theses (default: the shipped ones) against the data; see :mod:`corevar.theses`.
 
-        The one place theses are judged for every face (``corevar check``, the report, the web API), so a verdict is
-        the same wherever it is shown. The store's registry names the subjects; the chain rule kinds read the stock
+        Theses are judged here for every face (``corevar check``, :meth:`report`, the web API), so a verdict is the
+        same wherever it is shown. The store's registry names the subjects; the chain rule kinds read the stock
         baskets and any ingested prices from the engine's extras.
         """
-        from .chains import engine_extras
-        from .theses import evaluate, load_theses
+        from .theses import load_theses
 
-        loaded = load_theses(theses)  # a bad theses file fails before any data is read
+        loaded = load_theses(list(theses) if theses else None)  # a bad theses file fails before any data is read
+        return self._judge(loaded, self.frame(), _day(as_of))
+
+    def report(
+        self,
+        theses: Sequence[str | Path] | None = None,
+        *,
+        as_of: date | str | None = None,
+        since: date | str | None = None,
+        today: date | None = None,
+    ) -> ReportView:
+        """The report's view model: every figure a page shows, computed once (:func:`corevar.views.build`).
+
+        ``since`` adds what changed: the verdicts as the data stood on that day against the verdicts now. Render it
+        with :func:`corevar.report.write.write` (HTML or Markdown) or :func:`corevar.report.terminal.summary`.
+        """
+        from datetime import UTC, datetime
+
+        from .theses import load_theses
+        from .views import Snapshot, build
+
+        day, before = _day(as_of), _day(since)
+        loaded = load_theses(list(theses) if theses else None)
+        frame = self.frame(known_on=day)
+        check = self._judge(loaded, frame, day)
+        previous = self._judge(loaded, fr.known_on(frame, before), before) if before is not None else None
+        snapshot = Snapshot(frame, self.store.registry(), check.dataset_version, tuple(str(p) for p in theses or ()))
+        when = today or datetime.now(UTC).date()
+        return build(snapshot, check, as_of=day, today=when, previous=previous, since=before)
+
+    def _judge(self, loaded: Any, frame: pd.DataFrame, as_of: date | None) -> CheckResult:
+        from .chains import engine_extras
+        from .theses import evaluate
+
         return evaluate(
             loaded,
-            self.frame(),
+            frame,
             self.store.registry(),
             as_of=as_of,
             dataset_version=self.dataset_version(),
@@ -180,3 +214,7 @@ def open(db: str | Path | None = None, *, write: bool = False) -> Corevar:
     that is missing or out of date is brought up to date once, on either path.
     """
     return Corevar(db, write=write)
+
+
+def _day(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value

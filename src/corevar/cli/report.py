@@ -1,8 +1,8 @@
 """``corevar report``: write the report (HTML or Markdown) and print its summary on the terminal.
 
-One library call, :func:`corevar.report.write.write_report`, builds the view model and writes the page; the terminal
-summary (:func:`corevar.report.terminal.summary`) only prints figures the view already holds. Only Typer is imported
-at load time.
+One library call, :meth:`corevar.Corevar.report`, builds the view model on a read-only store; :func:`corevar.report.
+write.write` renders and writes it, and :func:`corevar.report.terminal.summary` prints figures the view already holds
+(neither computes). Only Typer is imported at load time.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import AsOfOption, DbOption, db_path, fail, format_option, handled, parse_day, require_extra
+from ._common import AsOfOption, DbOption, fail, format_option, handled, open_store, parse_day, require_extra
 
 __all__ = ["report"]
 
@@ -61,13 +61,13 @@ def report(
     parse_day(since, "--since")
     require_extra("report", "jinja2", "plotly")
     from ..report.terminal import summary
-    from ..report.write import write_report
+    from ..report.write import write
 
+    with open_store(ctx, db) as cv:
+        view = cv.report(theses or None, as_of=as_of, since=since)
     with handled():
         try:
-            path, view = write_report(
-                out, fmt=fmt, db=db_path(ctx, db), theses=theses or None, as_of=as_of, since=since
-            )
+            path = write(view, out, fmt=fmt)
         except OSError as exc:
             fail(f"cannot write the report to {out}: {exc.strerror or exc}", 1)
     summary(view, path)
