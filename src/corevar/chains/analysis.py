@@ -298,8 +298,8 @@ def compare(
 ) -> pd.DataFrame:
     """Side-by-side returns of several baskets over one window: one row per basket, plus each against the first.
 
-    Columns: basket, name, start, end, total_return, annual_return, max_drawdown, members, priced, excluded,
-    gaps, vs_first (wealth ratio to the first basket minus 1, see
+    Columns: basket, name, start, end, total_return, annualised (calendar CAGR, ACT/365.25), max_drawdown,
+    members, priced, excluded, gaps, vs_first (wealth ratio to the first basket minus 1, see
     :func:`corevar.analytics.returns.relative_performance`).
     """
     import pandas as pd
@@ -323,7 +323,7 @@ def compare(
                 "start": None if bs.start is None else pd.Timestamp(bs.start).date(),
                 "end": None if bs.end is None else pd.Timestamp(bs.end).date(),
                 "total_return": total,
-                "annual_return": _annualised(total, bs.start, bs.end),
+                "annualised": _annualised(total, bs.start, bs.end),
                 "max_drawdown": risk.max_drawdown(rets) if rets.size else float("nan"),
                 "members": len(b.constituents),
                 "priced": len(bs.weights),

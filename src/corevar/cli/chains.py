@@ -85,6 +85,7 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     signed = {
         "total_return",
         "annual_return",
+        "annualised",
         "max_drawdown",
         "vs_first",
         "cum_returns_final",
