@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from corevar.chains.analysis import (
         BasketSeries,
+        basket_prices,
         basket_series,
         compare,
         event_table,
@@ -53,7 +54,16 @@ if TYPE_CHECKING:
 # corevar.chains.kinds does not pay for pydantic basket models, pandas-facing code or the price reader.
 _WHERE = {
     **dict.fromkeys(
-        ("BasketSeries", "basket_series", "compare", "event_table", "metrics", "returns_from_prices", "window_return"),
+        (
+            "BasketSeries",
+            "basket_prices",
+            "basket_series",
+            "compare",
+            "event_table",
+            "metrics",
+            "returns_from_prices",
+            "window_return",
+        ),
         "analysis",
     ),
     **dict.fromkeys(
@@ -107,6 +117,7 @@ __all__ = [
     "PriceFile",
     "PriceIngestResult",
     "align",
+    "basket_prices",
     "basket_series",
     "bundled_baskets",
     "compare",

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corevar.chains.baskets import Basket
-from corevar.chains.prices import MAX_GAP_DAYS, align, to_usd
+from corevar.chains.prices import MAX_GAP_DAYS, Aligned, align, to_usd
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "BasketSeries",
+    "basket_prices",
     "basket_series",
     "compare",
     "event_table",
@@ -92,6 +93,46 @@ def _prepared(
     return wide, aligned.gaps
 
 
+def basket_prices(
+    basket: Basket,
+    prices: pd.DataFrame,
+    *,
+    fx: pd.DataFrame | None = None,
+    currency: str = "USD",
+    field: str = "adj_close",
+    max_gap_days: int = MAX_GAP_DAYS,
+) -> Aligned:
+    """A basket's member closes on one calendar over all the prices given, in ``currency`` (``USD`` or
+    ``local``): what :func:`basket_series` windows. Pass it as ``aligned=`` to value many windows of one basket
+    without aligning the prices again."""
+    currencies = {c.ticker: c.currency for c in basket.constituents}
+    wide, gaps = _prepared(
+        prices,
+        list(basket.tickers),
+        currencies,
+        fx=fx,
+        currency=currency,
+        field=field,
+        start=None,
+        end=None,
+        max_gap_days=max_gap_days,
+    )
+    return Aligned(wide, gaps, max_gap_days)
+
+
+def _window(aligned: Aligned, start: Any, end: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    import pandas as pd
+
+    wide, gaps = aligned.prices, aligned.gaps
+    if start is not None:
+        wide = wide[wide.index >= pd.Timestamp(start)]
+        gaps = gaps[gaps["next"] >= pd.Timestamp(start)] if len(gaps) else gaps
+    if end is not None:
+        wide = wide[wide.index <= pd.Timestamp(end)]
+        gaps = gaps[gaps["last"] <= pd.Timestamp(end)] if len(gaps) else gaps
+    return wide, gaps.reset_index(drop=True)
+
+
 def _empty_fx() -> pd.DataFrame:
     import pandas as pd
 
@@ -108,23 +149,30 @@ def basket_series(
     currency: str = "USD",
     field: str = "adj_close",
     max_gap_days: int = MAX_GAP_DAYS,
+    aligned: Aligned | None = None,
 ) -> BasketSeries:
-    """The basket's value from ``start`` to ``end`` (see the module docstring for the rules)."""
+    """The basket's value from ``start`` to ``end`` (see the module docstring for the rules).
+
+    ``aligned`` (from :func:`basket_prices` with the same ``currency``) skips aligning ``prices`` again.
+    """
     import pandas as pd
 
     tickers = list(basket.tickers)
     currencies = {c.ticker: c.currency for c in basket.constituents}
-    wide, gaps = _prepared(
-        prices,
-        tickers,
-        currencies,
-        fx=fx,
-        currency=currency,
-        field=field,
-        start=start,
-        end=end,
-        max_gap_days=max_gap_days,
-    )
+    if aligned is not None:
+        wide, gaps = _window(aligned, start, end)
+    else:
+        wide, gaps = _prepared(
+            prices,
+            tickers,
+            currencies,
+            fx=fx,
+            currency=currency,
+            field=field,
+            start=start,
+            end=end,
+            max_gap_days=max_gap_days,
+        )
     target = pd.Series(basket.weight_vector(), index=tickers)
     empty = pd.Series(dtype=float)
     rows = wide.dropna(how="all")

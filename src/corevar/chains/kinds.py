@@ -68,14 +68,19 @@ def _prices(ctx: Any) -> Any:
 
 
 def _series(ctx: Any, prices: Any, basket: Any, start: Any, end: Any, currency: str) -> Any:
-    """``basket_series`` for the check's prices, computed once per basket, window and currency."""
-    from corevar.chains.analysis import basket_series
+    """``basket_series`` for the check's prices: members aligned once per basket, each window valued once."""
+    from corevar.chains.analysis import basket_prices, basket_series
 
     memo = _memo(ctx)
-    key = ("series", ctx.as_of, basket.id, basket.model_dump_json(), start, end, currency)
+    ident = (ctx.as_of, basket.id, basket.model_dump_json(), currency)
+    key = ("series", *ident, start, end)
     if key not in memo:
         try:
-            memo[key] = basket_series(basket, prices, fx=ctx.extras.get("fx"), start=start, end=end, currency=currency)
+            if ("aligned", *ident) not in memo:
+                memo[("aligned", *ident)] = basket_prices(basket, prices, fx=ctx.extras.get("fx"), currency=currency)
+            memo[key] = basket_series(
+                basket, prices, start=start, end=end, currency=currency, aligned=memo[("aligned", *ident)]
+            )
         except ValueError as exc:  # e.g. no FX for a currency: remembered and raised again
             memo[key] = exc
     got = memo[key]
