@@ -117,3 +117,18 @@ def test_compare_two_baskets_over_a_window():
     first, second = table.iloc[0], table.iloc[1]
     assert second["vs_first"] == pytest.approx((1 + second["total_return"]) / (1 + first["total_return"]) - 1)
     assert str(first["start"]) >= "2025-04-01" and str(first["end"]) <= "2025-10-31"
+
+
+@pytest.mark.parametrize("window", [(None, None), ("2025-03-03", "2025-09-30"), ("2025-06-15", None)])
+def test_a_pre_aligned_basket_values_every_window_like_the_prices(window):
+    px = _prices()
+    px = px[~((px["ticker"] == "C.T") & px["date"].between("2025-05-01", "2025-05-20"))]  # a reported gap
+    fx = pd.DataFrame({"currency": "JPY", "date": pd.bdate_range("2025-01-01", "2025-12-31"), "usd_per_unit": 0.0065})
+    basket = _basket("monthly")
+    full = chains.basket_prices(basket, px, fx=fx, currency="USD")
+    start, end = window
+    direct = chains.basket_series(basket, px, fx=fx, start=start, end=end, currency="USD")
+    reused = chains.basket_series(basket, px, start=start, end=end, currency="USD", aligned=full)
+    pd.testing.assert_series_equal(direct.value, reused.value)
+    pd.testing.assert_frame_equal(direct.gaps, reused.gaps)
+    assert direct.total == reused.total
