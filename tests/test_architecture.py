@@ -105,7 +105,7 @@ def test_command_modules_import_only_typer_at_load_time(path: Path) -> None:
 @pytest.mark.parametrize(
     "where",
     ["dataset/taxonomy.yaml", "dataset/entities.yaml", "theses/kinds/__init__.py", "views/sections/__init__.py",
-     "cli/__init__.py", "cli/_common.py"],
+     "cli/__init__.py", "cli/_common.py", "connectors/__init__.py"],
 )  # fmt: skip
 def test_the_files_a_newcomer_is_pointed_at_exist(where: str) -> None:
     assert (SRC / where).exists()
