@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from .load import IngestResult
     from .models import Entity
+    from .registry import Registry
     from .theses import CheckResult
     from .views import ReportView
 
@@ -30,6 +31,7 @@ class Corevar:
 
     def __init__(self, db: str | Path | None = None, *, write: bool = False) -> None:
         self.store = Store(db, mode="w" if write else "r")
+        self._registry: Registry | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -54,6 +56,12 @@ class Corevar:
         from .load import ingest
 
         return ingest(self.store, paths, parse_human=parse_human)
+
+    def registry(self) -> Registry:
+        """The store's registry (shipped entities and metrics plus the user's own), read once per open store."""
+        if self._registry is None:
+            self._registry = self.store.registry()
+        return self._registry
 
     # -- registries ------------------------------------------------------------------------------------------
     def metrics(self) -> pd.DataFrame:
@@ -147,7 +155,7 @@ class Corevar:
         frame = self.frame(known_on=day)
         check = self._judge(loaded, frame, day)
         previous = self._judge(loaded, fr.known_on(frame, before), before) if before is not None else None
-        snapshot = Snapshot(frame, self.store.registry(), check.dataset_version, tuple(str(p) for p in theses or ()))
+        snapshot = Snapshot(frame, self.registry(), check.dataset_version, tuple(str(p) for p in theses or ()))
         when = today or datetime.now(UTC).date()
         return build(snapshot, check, as_of=day, today=when, previous=previous, since=before)
 
@@ -158,7 +166,7 @@ class Corevar:
         return evaluate(
             loaded,
             frame,
-            self.store.registry(),
+            self.registry(),
             as_of=as_of,
             dataset_version=self.dataset_version(),
             extras=engine_extras(self.store),
@@ -194,6 +202,7 @@ class Corevar:
             )
             raise RegistryError(f"invalid entity: {problems}") from exc
         self.store.add_entity(model)
+        self._registry = None
         return model
 
     def _known(self, *, entity: str | None = None, metric: str | None = None, product: str | None = None) -> None:
