@@ -234,3 +234,16 @@ def test_jsonl_and_yaml(store: Store, tmp_path: Path) -> None:
     assert_rejected(store, [yml], f'{yml}:4: field "flavour": unknown field')
     yml.write_text("\n".join(yml.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
     assert ingest(store, [yml]).added == 1
+
+
+def test_repeats_within_one_ingest_are_stored_once(store: Store, tmp_path: Path) -> None:
+    same = row()
+    path = write_csv(tmp_path / "dups.csv", [same, same, row(value="5"), same])
+    result = ingest(store, [path, path])
+    assert (result.rows, result.added, result.duplicates) == (8, 2, 6)
+    assert store.count_all() == 2
+    jsonl = tmp_path / "dups.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in [same, row(value="6"), same, row(value="6")]), "utf-8")
+    again = ingest(store, [jsonl], batch_rows=2)  # repeats across batches, one already stored
+    assert (again.rows, again.added) == (4, 1)
+    assert sorted(store.frame()["value"].tolist()) == [5.0, 6.0, 123456789.0]
