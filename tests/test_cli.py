@@ -110,6 +110,13 @@ def test_an_error_a_command_lets_through_still_prints_cleanly(monkeypatch: pytes
     assert result.exit_code == 2 and 'Error: unknown entity "x"' in result.output
 
 
+def test_version() -> None:
+    from corevar import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output == f"corevar {__version__}\n"
+
+
 def test_unknown_command_is_a_usage_error() -> None:
     result = runner.invoke(app, ["shwo"])
     assert result.exit_code == 2 and "No such command 'shwo'" in result.output
