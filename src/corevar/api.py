@@ -1,8 +1,11 @@
-"""The Python API: everything the CLI does, returning pandas DataFrames.
+"""The Python API: everything the CLI does, returning pandas DataFrames. Each CLI command is one call here.
 
 >>> import corevar
->>> cv = corevar.open()                         # the user's store, bundled data loaded on first use
+>>> cv = corevar.open()                         # read-only; the bundled data is loaded on first use
 >>> cv.show("openai", "weekly_active_users")    # the resolved series with its sources
+>>> cv.check()                                  # the default theses judged (the same call the report uses)
+>>> with corevar.open(write=True) as cv:        # the write path: ingest, add, add_entity
+...     cv.ingest(["my_numbers.csv"])
 """
 
 from __future__ import annotations
@@ -57,13 +60,13 @@ class Corevar:
 
         return ingest(self.store, paths, parse_human=parse_human)
 
+    # -- registries ------------------------------------------------------------------------------------------
     def registry(self) -> Registry:
         """The store's registry (shipped entities and metrics plus the user's own), read once per open store."""
         if self._registry is None:
             self._registry = self.store.registry()
         return self._registry
 
-    # -- registries ------------------------------------------------------------------------------------------
     def metrics(self) -> pd.DataFrame:
         """The taxonomy: id, core variable, unit, description, whether higher is better, basis rules."""
         return self.store.table("metrics")
