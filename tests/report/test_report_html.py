@@ -135,3 +135,13 @@ def test_report_as_of_limits_the_data(report_db, tmp_path):
     for chart in view.charts():
         for s in chart.series:
             assert all(p.as_of <= view.as_of for p in s.points)
+
+
+def test_scorecard_rows_are_one_metric_and_one_basis_each(rendered):
+    _, html, view = rendered
+    keys = [(row.metric, row.basis) for row in view.scorecard.rows]
+    assert len(keys) == len(set(keys))
+    for row in view.scorecard.rows:
+        assert f'data-metric="{row.metric}" data-basis="{row.basis}"' in html
+        assert all(c.kind in ("official", "reported", "estimate") for c in row.cells if c.value is not None)
+    assert not {"compute_commitments", "funding_round"} & {m for m, _ in keys}  # deals are bars, never a row

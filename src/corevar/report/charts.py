@@ -104,6 +104,8 @@ def _axis(chart: ChartView) -> dict[str, Any]:
         axis["exponentformat"] = "B"
     if chart.y_range is not None:
         axis["range"] = list(chart.y_range)
+    if chart.y_title:  # units on the axis too (the subtitle says them in words)
+        axis["title"] = {"text": hover_escape(chart.y_title), "font": {"size": 11, "color": "#5f6368"}}
     return axis
 
 

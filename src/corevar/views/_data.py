@@ -239,12 +239,29 @@ def _query(frame: pd.DataFrame, cut: date | None) -> tuple[list[tuple[Any, ...]]
 
 
 def _rec(row: tuple[Any, ...]) -> Rec:
+    """A DuckDB row (already typed: dates, floats, None) as a :class:`Rec`."""
     rid, eid, prod, metric, basis, as_of, pub, value, low, high, unit, kind, publisher, url, title, note = row[:16]
     b = basis or ""
+    if low is not None and low != low:
+        low = None
+    if high is not None and high != high:
+        high = None
     return Rec(
-        str(rid), eid or "", prod or "", metric or "", b, basis_family(b), as_of, pub, float(value),
-        _float(low), _float(high), unit or "", kind or "", publisher or "", url or "", title or "", note or "",
+        str(rid), eid or "", prod or "", metric or "", b, basis_family(b), as_of, pub, float(value), low, high,
+        unit or "", kind or "", publisher or "", url or "", title or "", note or "",
     )  # fmt: skip
+
+
+def targets_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's target rows, selected in DuckDB (a pandas comparison over millions of strings is slow)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        return con.execute("SELECT * FROM frame WHERE kind = 'target'").df()
+    finally:
+        con.close()
 
 
 class Data:
@@ -280,7 +297,7 @@ class Data:
         for row in losers:
             rec = _rec(row)
             self.faint.setdefault(rec.key, []).append(rec)
-        targets = frame[frame["kind"] == "target"]
+        targets = targets_of(frame) if len(frame) > 100_000 else frame[frame["kind"] == "target"]
         self.targets = sorted(_records(resolve(targets)), key=lambda r: (r.as_of, r.published or r.as_of))
         for rec in self.actuals:
             self._by_em.setdefault((rec.entity, rec.metric), []).append(rec)

@@ -13,24 +13,27 @@ MAX_SOURCES = 400
 
 
 def sources(frame: Any) -> tuple[tuple[SourceView, ...], int]:
-    """(the most cited sources, sorted by publisher; the total number of distinct sources)."""
+    """(the most cited sources, sorted by publisher; the total number of distinct sources), counted in DuckDB."""
     if frame is None or len(frame) == 0:
         return (), 0
-    grouped = frame.groupby("source_url", sort=False).agg(
-        publisher=("publisher", "first"),
-        title=("title", "first"),
-        published=("published", "min"),
-        observations=("id", "size"),
-    )
-    total = len(grouped)
-    grouped = grouped.nlargest(MAX_SOURCES, "observations", keep="first").reset_index()
-    grouped = grouped.sort_values(
-        ["publisher", "source_url"], key=lambda s: s.astype(str).str.lower(), kind="mergesort"
-    )
-    out = []
-    for r in grouped.to_dict(orient="records"):
-        url = text(r["source_url"])
-        published = r["published"]
-        day = published.date() if hasattr(published, "date") and published == published else None
-        out.append(SourceView(text(r["publisher"]), text(r["title"]), url, safe_url(url), day, int(r["observations"])))
-    return tuple(out), total
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        total = con.execute("SELECT count(DISTINCT source_url) FROM frame").fetchone()[0]
+        rows = con.execute(
+            """
+            SELECT source_url, first(publisher), first(title), min(CAST(published AS DATE)), count(*) AS n
+            FROM frame GROUP BY source_url ORDER BY n DESC, source_url LIMIT ?
+            """,
+            [MAX_SOURCES],
+        ).fetchall()
+    finally:
+        con.close()
+    rows.sort(key=lambda r: (text(r[1]).lower(), text(r[0]).lower()))
+    out = [
+        SourceView(text(publisher), text(title), text(url), safe_url(text(url)), published, int(n))
+        for url, publisher, title, published, n in rows
+    ]
+    return tuple(out), int(total)
