@@ -325,6 +325,14 @@ def test_a_missing_extra_is_named_with_its_install_line(tmp_path: Path, monkeypa
     assert not (tmp_path / "x.duckdb").exists()
 
 
+@pytest.mark.extras
+def test_report_since_judges_the_default_theses_then_and_now(bundled_db: Path, tmp_path: Path) -> None:
+    """Regression: --since judged a pre-cut frame, so bases published later read as unknown and it failed."""
+    result = runner.invoke(app, ["report", "--since", "2026-01-01", "-f", "md", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "What changed since 2026-01-01" in (tmp_path / "corevar-report.md").read_text(encoding="utf-8")
+
+
 def test_csv_format_and_metrics(bundled_db: Path) -> None:
     result = runner.invoke(app, ["metrics", "--format", "csv"])
     assert result.exit_code == 0

@@ -155,9 +155,12 @@ class Corevar:
 
         day, before = _day(as_of), _day(since)
         loaded = load_theses(list(theses) if theses else None)
-        frame = self.frame(known_on=day)
-        check = self._judge(loaded, frame, day)
-        previous = self._judge(loaded, fr.known_on(frame, before), before) if before is not None else None
+        # The engine takes every observation and applies the as-of cut itself, so names published later (a basis,
+        # a market) are still known; the page shows what was known on the day.
+        everything = self.frame()
+        check = self._judge(loaded, everything, day)
+        previous = self._judge(loaded, everything, before) if before is not None else None
+        frame = fr.known_on(everything, day)
         snapshot = Snapshot(frame, self.registry(), check.dataset_version, tuple(str(p) for p in theses or ()))
         when = today or datetime.now(UTC).date()
         return build(snapshot, check, as_of=day, today=when, previous=previous, since=before)
