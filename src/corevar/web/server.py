@@ -65,5 +65,6 @@ def serve(
         log_level=log_level,
         access_log=False,
         server_header=False,
-        timeout_graceful_shutdown=5,
-    )  # a verdict still being computed does not hold up Ctrl-C
+        timeout_graceful_shutdown=5,  # a verdict still being computed does not hold up Ctrl-C
+        timeout_keep_alive=75,  # a client reusing a pooled connection must not race its closing
+    )
