@@ -17,7 +17,8 @@ the lexical tier over ``--speed-items`` headlines), the share of items escalated
 ``--tune`` also picks the escalation threshold by 5-fold cross-validation on the training split only.
 
 Extraction: precision and recall of level figures (entity, metric, value within 1%) on ``figures_dev.jsonl``
-(used while writing the rules) and ``figures_test.jsonl`` (labelled before the extractor was run on it), and the
+(used while writing the rules), ``figures_test.jsonl`` (labelled before the extractor was run on it, then used to
+fix errors) and ``figures_holdout.jsonl`` (labelled before the extractor was run on it, untouched since), and the
 same value-only scores for quantulum3 and price-parser when installed (they find numbers, not subjects).
 """
 
@@ -202,7 +203,7 @@ def extraction() -> None:
     print("\n| set | headlines | gold figures | corevar: P / R (entity, metric, value) | corevar: P / R (value only) "
           "| quantulum3: P / R (value only) | price-parser: P / R (money, value only) |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
-    for name in ("figures_dev.jsonl", "figures_test.jsonl"):
+    for name in ("figures_dev.jsonl", "figures_test.jsonl", "figures_holdout.jsonl"):
         rows = _dev_rows(name)
         if not rows:
             continue
