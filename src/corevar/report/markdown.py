@@ -73,7 +73,7 @@ def render_markdown(view: ReportView) -> str:
         ]
     for v in r.verdicts:
         grade = f" Robustness: {md(v.robustness or 'not assessed')}; confidence: {md(v.confidence or 'not assessed')}."
-        out.append(f"- **{md(v.id)}** ({md(v.stance)}) **{md(v.verdict_label)}**: {md(v.sentence)}{grade}")
+        out.append(f"- **{md(v.id)}** ({md(v.stance)}): {md(v.sentence)}{grade}")
     out += ["", "## Scorecard", ""]
     head = ["metric (basis)", *[md(lab.name) for lab in r.scorecard.labs]]
     rows = []
