@@ -20,42 +20,17 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import CorevarError
+from .apierror import ApiError, error_response
 from .security import CSP, HEADERS, MAX_BODY_BYTES, REPORT_CSP, load_or_create_token
 from .snapshot import SnapshotCache, cache_key, etag
 
-__all__ = ["ApiError", "create_app", "error_response"]
+__all__ = ["ApiError", "GuardLayer", "create_app", "error_response"]
 
 log = logging.getLogger("corevar.web")
-
-
-class ApiError(Exception):
-    """An error with an HTTP status and a full-sentence message; ``errors`` lists details (fields, rows)."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        errors: list[dict[str, Any]] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.errors = errors or []
-        self.headers = headers or {}
-
-
-def error_response(
-    status: int, message: str, errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    """The one error shape of the API."""
-    return JSONResponse(
-        {"ok": False, "error": message, "errors": errors or [], "status": status}, status_code=status, headers=headers
-    )
 
 
 class _TooLarge(Exception):

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from .app import ApiError
+from .apierror import ApiError
 from .routes import EARLIEST, LATEST, cached, series_points, snapshot, write
 from .snapshot import Snapshot
 

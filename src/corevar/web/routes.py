@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from .app import ApiError
+from .apierror import ApiError
 from .security import token_matches
 from .snapshot import BusyError, Snapshot, cache_key, etag, ingest_records, mark
 
