@@ -20,7 +20,7 @@ __all__ = ["FIRST_LABS", "MAX_LABS", "STALE_DAYS", "Ctx", "Snapshot", "build"]
 
 STALE_DAYS = 180
 FIRST_LABS: tuple[str, ...] = ("openai", "anthropic", "google")
-MAX_LABS = 8
+MAX_LABS = 10
 CONTEXT_CORES = ("capital_markets",)  # context, shown by the chains pages, not in the scorecard
 
 
@@ -68,7 +68,7 @@ class Ctx:
 
 
 def _labs(ctx: Ctx) -> list[str]:
-    """OpenAI, Anthropic and Google first, then labs with data on 2+ core variables (companies: 4+), at most 8."""
+    """OpenAI, Anthropic and Google first, then labs with data on 2+ core variables (companies: 4+), at most 10."""
     cores = set(ctx.cores)
     coverage: dict[str, set[str]] = {}
     for rec in ctx.data.actuals:
