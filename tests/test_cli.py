@@ -189,6 +189,13 @@ def _invoke(how: str, db: Path, command: list[str], env: dict[str, str]) -> str:
     return result.output
 
 
+def _fingerprint(db: Path) -> tuple[str, list[str]]:
+    """The store file's bytes and the files beside it: a read-only command changes neither."""
+    import hashlib
+
+    return hashlib.md5(db.read_bytes()).hexdigest(), sorted(p.name for p in db.parent.iterdir() if p != db)
+
+
 def _isolated(tmp: Path) -> tuple[dict[str, str], list[Path]]:
     """Environment pointing $COREVAR_DB and the data directory at decoys; the decoys must stay untouched."""
     decoy, data_home = tmp / "decoy.duckdb", tmp / "xdg"
@@ -202,9 +209,11 @@ def test_read_command_uses_the_named_store(name: str, how: str, target: tuple[Pa
     db, version = target
     env, decoys = _isolated(tmp_path)
     extra, check = READERS[name]
+    before = _fingerprint(db)
     output = _invoke(how, db, [name, *(a.replace("{work}", str(tmp_path)) for a in extra)], env)
     check(output, version, tmp_path)
     assert not any(d.exists() for d in decoys), f"{name} touched the default store"
+    assert _fingerprint(db) == before, f"{name} wrote to the store it only reads"
 
 
 WRITERS: dict[str, list[str]] = {
