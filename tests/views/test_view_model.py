@@ -189,6 +189,9 @@ def test_duckdb_pick_is_the_frames_conflict_rule(registry):
     rows = [dict(r, as_of=date(2025, 4, 1)) if r["id"].startswith("d") else r for r in rows]
     rows += series("anthropic", "weekly_active_users", "users", date(2024, 1, 1), 5, product="claude")
     df = frame(rows)
+    if "tier" in df.columns:  # the source tier ranks after kind, before publication date
+        df["tier"] = df["tier"].astype(object)
+        df.loc[df["id"].isin(["d1", "d2"]), "tier"] = ["secondary", "primary"]
     picked, faint = _query(df, None)
     assert sorted(r[0] for r in picked) == sorted(resolve(df)["id"])
     assert not {r[0] for r in picked} & {r[0] for r in faint}

@@ -182,7 +182,7 @@ def _records(frame: pd.DataFrame) -> list[Rec]:
 
 
 _KIND_SQL = "CASE kind WHEN 'official' THEN 0 WHEN 'reported' THEN 1 WHEN 'estimate' THEN 2 ELSE 9 END"
-_TIER_SQL = "CASE tier WHEN 'primary' THEN 0 WHEN 'major' THEN 1 WHEN 'secondary' THEN 2 ELSE 3 END"
+_TIER_SQL = "CASE CAST(tier AS VARCHAR) WHEN 'primary' THEN 0 WHEN 'major' THEN 1 WHEN 'secondary' THEN 2 ELSE 3 END"
 _COLS = (
     "id", "entity", "product", "metric", "basis", "CAST(as_of AS DATE)", "CAST(published AS DATE)", "value", "low",
     "high", "unit", "kind", "publisher", "source_url", "title", "note",
