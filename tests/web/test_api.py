@@ -210,3 +210,22 @@ def test_dns_rebinding_is_refused(base_db):
         assert TestClient(app, base_url=base).get("/api/v1/version").status_code == 200, base
     evil = TestClient(app, base_url="http://evil.example:8321").get("/api/v1/version")
     assert evil.status_code == 421 and evil.json()["status"] == 421
+
+
+def test_variable_pages_draw_the_reports_charts(client):
+    """A core variable's page draws the charts the report draws for it, with the same titles: one view model."""
+    import html
+    import re
+
+    report = html.unescape(client.get("/api/v1/report.html").text)
+    drawn = 0
+    for core in ("users", "revenue"):
+        page = client.get(f"/variables/{core}").text
+        ids = re.findall(r'<div class="chart" id="chart-([^"]+)"></div>', page)
+        titles = re.findall(r'<figure class="exhibit">\s*<h3>(.*?)</h3>', page)
+        assert len(ids) == len(titles)
+        for chart_id, title in zip(ids, titles, strict=True):
+            assert f'id="fig-{chart_id}"' in report, chart_id
+            assert html.unescape(title) in report, title
+            drawn += 1
+    assert drawn > 0
