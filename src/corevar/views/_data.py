@@ -206,7 +206,8 @@ def _query(frame: pd.DataFrame, cut: date | None) -> tuple[list[tuple[Any, ...]]
     cols = ", ".join(f"f.{c}" if not c.startswith("CAST") else c.replace("(", "(f.", 1) for c in _COLS)
     sql = f"""
         WITH a AS (
-            SELECT pos_, hash(entity, coalesce(product, ''), metric, coalesce(basis, '')) AS s_, as_of, published,
+            SELECT pos_, hash(entity, coalesce(CAST(product AS VARCHAR), ''), metric,
+                              coalesce(CAST(basis AS VARCHAR), '')) AS s_, as_of, published,
                    id, {_KIND_SQL} AS k_, {tier} AS t_
             FROM frame
             WHERE kind IN ('official', 'reported', 'estimate') AND value IS NOT NULL AND as_of IS NOT NULL
