@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 
@@ -229,3 +230,26 @@ def test_variable_pages_draw_the_reports_charts(client):
             assert html.unescape(title) in report, title
             drawn += 1
     assert drawn > 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"entity": "openai", "known_on": "2025-06-30"},
+        {"known_on": "2026-03-01"},
+        {"metric": "arr", "kind": "reported"},
+        {"entity": "anthropic", "since": "2025-01-01", "limit": 7, "offset": 3},
+        {"shown": "true", "known_on": "2025-12-31"},
+    ],
+)
+def test_shown_flags_equal_the_conflict_rule_over_the_whole_ledger(client, app, params):
+    """Listings apply the conflict rule to the page's groups only; the flags must be those of the whole ledger."""
+    from corevar.web.snapshot import mark
+
+    snap = app.state.cache.get()
+    day = params.get("known_on")
+    expected = mark(snap.known(None if day is None else date.fromisoformat(day)))
+    truth = dict(zip(expected["id"], expected["shown"], strict=True))
+    rows = client.get("/api/v1/observations", params={"limit": 1000, **params}).json()["rows"]
+    assert rows
+    assert {r["id"]: r["shown"] for r in rows} == {r["id"]: bool(truth[r["id"]]) for r in rows}

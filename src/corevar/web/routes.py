@@ -308,8 +308,12 @@ def _rows_json(frame: pd.DataFrame) -> str:
 def _page(
     request: Request, snap: Snapshot, frame: pd.DataFrame, fmt: Format, limit: int, offset: int
 ) -> tuple[bytes, str]:
-    total = len(frame)
-    part = frame.iloc[offset : offset + limit]
+    return _render_page(request, snap, frame.iloc[offset : offset + limit], len(frame), fmt, limit, offset)
+
+
+def _render_page(
+    request: Request, snap: Snapshot, part: pd.DataFrame, total: int, fmt: Format, limit: int, offset: int
+) -> tuple[bytes, str]:
     if fmt is Format.csv:
         return _csv(part), "text/csv; charset=utf-8"
     nxt = None
@@ -319,6 +323,20 @@ def _page(
         {"ok": True, "dataset_version": snap.version, "total": total, "offset": offset, "limit": limit, "next": nxt}
     )
     return (head[:-1] + ',"rows":' + _rows_json(part) + "}").encode("utf-8"), "application/json"
+
+
+def _mark_page(part: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """``part`` with ``shown``, the conflict rule applied to the page's groups only (all their rows among
+    ``candidates``): the rows sharing an entity, metric and date with a page row hold every group on the page."""
+    if part.empty:
+        return part.assign(shown=False)
+    near = candidates[
+        candidates["entity"].isin(part["entity"].unique())
+        & candidates["metric"].isin(part["metric"].unique())
+        & candidates["as_of"].isin(part["as_of"].unique())
+    ]
+    chosen = set(mark(near).loc[lambda d: d["shown"], "id"])
+    return part.assign(shown=part["id"].isin(chosen))
 
 
 def _joined(value: Any) -> str | None:
@@ -442,11 +460,16 @@ async def observations(
 
         # Filters on the conflict group's own columns (entity, product, metric, basis, as_of) keep whole groups,
         # so the conflict rule can run on the few rows left instead of the whole ledger.
-        grouped = any(v is not None for v in (entity, product, metric, basis, as_of, since, until))
-        # One mask over the whole ledger, one copy: a day's view of a million rows is never materialised.
-        frame = snap.frame if grouped else snap.marked(known_on)
+        # Without shown=true the conflict rule is needed only for the rows on the page: everything is filtered in
+        # one mask over the ledger (a day's view of a million rows is never copied), the page is cut, and the rule
+        # runs on the page's conflict groups alone. With shown=true, or for the whole ledger now (cached once per
+        # dataset version), the rule runs first.
+        page_only = not shown and (
+            known_on is not None or any(v is not None for v in (entity, product, metric, basis, as_of, since, until))
+        )
+        frame = snap.frame if page_only else snap.marked(known_on)
         mask = pd.Series(True, index=frame.index)
-        if grouped and known_on is not None:
+        if page_only and known_on is not None:
             mask &= frame["published"] <= pd.Timestamp(known_on)
         for column, wanted in (("entity", entity), ("metric", metric)):
             if wanted is not None:
@@ -460,18 +483,20 @@ async def observations(
             mask &= frame["as_of"] >= pd.Timestamp(since)
         if until is not None:
             mask &= frame["as_of"] <= pd.Timestamp(until)
-        frame = frame[mask]
-        if grouped:
-            frame = mark(frame)
-        mask = pd.Series(True, index=frame.index)
+        candidates = frame[mask]  # whole conflict groups: only their own columns were filtered
+        mask = pd.Series(True, index=candidates.index)
         if kind is not None:
-            mask &= frame["kind"] == kind
+            mask &= candidates["kind"] == kind
         if tier is not None:
-            col = frame["tier"].fillna("unrated") if "tier" in frame.columns else pd.Series("unrated", frame.index)
+            col = candidates["tier"].fillna("unrated") if "tier" in candidates.columns else "unrated"
             mask &= col == tier
         if shown:
-            mask &= frame["shown"]
-        return _page(request, snap, frame[mask], _fmt(request, format), limit, offset)
+            mask &= candidates["shown"]
+        rows = candidates[mask]
+        part = rows.iloc[offset : offset + limit]
+        if page_only:
+            part = _mark_page(part, candidates)
+        return _render_page(request, snap, part, len(rows), _fmt(request, format), limit, offset)
 
     return await cached(request, make, heavy=True)
 
