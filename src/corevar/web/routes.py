@@ -558,9 +558,8 @@ def series_points(
         rows = rows[rows["product"].fillna("") == product]
     if basis is not None:
         rows = rows[rows["basis"].fillna("") == basis]
-    rows = mark(rows)  # whole conflict groups: the rule runs on this series only
     if rows.empty:
-        return rows, [], 0
+        return rows.assign(shown=False), [], 0
     rows = rows.sort_values(["as_of", "published", "id"], kind="mergesort")
     forward = rows["kind"].isin(["target", "projection"])
     group = rows.groupby(
@@ -570,6 +569,7 @@ def series_points(
     end = total if limit is None else offset + limit
     keep = (group >= offset) & (group < end)
     rows, group = rows[keep], group[keep]
+    rows = mark(rows)  # the page's points are whole conflict groups: the rule runs on them alone
     newest = rows.groupby(group, sort=False).cumcount(ascending=False) < MAX_REPORTS
     rows, group = rows[newest | rows["shown"]], group[newest | rows["shown"]]
     records = json.loads(_iso(rows).to_json(orient="records", force_ascii=False, double_precision=15))
