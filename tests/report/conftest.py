@@ -5,7 +5,6 @@ The payload rows of the security tests are SYNTHETIC (publisher "SYNTHETIC ...")
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from pathlib import Path
@@ -25,16 +24,14 @@ def make_store(path: Path) -> Path:
     """A store at ``path`` holding the bundled dataset (created on the write path)."""
     from corevar.store import Store
 
-    params = inspect.signature(Store).parameters
-    (Store(path, mode="w") if "mode" in params else Store(path)).close()
+    Store(path, mode="w").close()
     return path
 
 
 def ingest(db: Path, csv_path: Path) -> None:
     from corevar import api
 
-    params = inspect.signature(api.open).parameters
-    with api.open(db, write=True) if "write" in params else api.open(db) as cv:
+    with api.open(db, write=True) as cv:
         cv.ingest([csv_path])
 
 

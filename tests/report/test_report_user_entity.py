@@ -3,8 +3,6 @@ store's registry, never the shipped registry files. All rows SYNTHETIC."""
 
 from __future__ import annotations
 
-import inspect
-
 from corevar.report import write_report
 
 from ..conftest import row, write_csv
@@ -17,8 +15,7 @@ def test_a_registered_entity_reaches_the_scorecard_and_the_charts(tmp_path):
     from corevar import api
 
     db = make_store(tmp_path / "user.duckdb")
-    params = inspect.signature(api.open).parameters
-    with api.open(db, write=True) if "write" in params else api.open(db) as cv:
+    with api.open(db, write=True) as cv:
         cv.add_entity({"id": "acme_ai", "name": NAME, "kind": "lab"})
         rows = [
             row(

@@ -7,11 +7,9 @@ version), the theses files, the clock (for the separate "against today" freshnes
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ..views.model import ReportView
 
@@ -30,33 +28,6 @@ def _day(value: date | str | None, name: str) -> date | None:
         raise ValueError(f'{name} "{value}" is not a date; expected YYYY-MM-DD, e.g. 2026-04-27') from None
 
 
-def _open(db: str | Path | None) -> Any:
-    from .. import api
-
-    params = inspect.signature(api.open).parameters
-    return api.open(db, write=False) if "write" in params else api.open(db)
-
-
-def _registry(cv: Any) -> Any:
-    """The store's registry (bundled YAML + the user's own entities); never the registry files themselves."""
-    for owner in (cv, getattr(cv, "store", None)):
-        fn = getattr(owner, "registry", None)
-        if callable(fn):
-            return fn()
-    from ..registry import Registry  # a store too old to hold its registry: the shipped one
-
-    return Registry.bundled()
-
-
-def _evaluate(theses: Any, frame: Any, registry: Any, *, as_of: date | None, version: str) -> Any:
-    from ..theses import evaluate
-
-    params = inspect.signature(evaluate).parameters
-    if "registry" in params:
-        return evaluate(theses, frame, registry, as_of=as_of, dataset_version=version)
-    return evaluate(theses, frame, as_of=as_of, dataset_version=version)
-
-
 def make_report(
     db: str | Path | None = None,
     *,
@@ -65,25 +36,17 @@ def make_report(
     since: date | str | None = None,
     today: date | None = None,
 ) -> ReportView:
-    """The view model of the store at ``db`` (default: ``$COREVAR_DB`` or the user's store) and ``theses``."""
-    from ..theses import load_theses
-    from ..views import Snapshot, build
+    """The view model of the store at ``db`` (default: ``$COREVAR_DB`` or the user's store) and ``theses``.
+
+    The store is opened read-only and the verdicts come from the same call as ``corevar check``
+    (:meth:`corevar.api.Corevar.report`), so the page and the check never disagree.
+    """
+    from .. import api
 
     day = _day(as_of, "--as-of")
     before = _day(since, "--since")
-    loaded = load_theses(list(theses) if theses else None)  # fail on a bad theses file before opening the store
-    with _open(db) as cv:
-        frame = cv.frame(known_on=day)
-        version = cv.dataset_version()
-        registry = _registry(cv)
-    check = _evaluate(loaded, frame, registry, as_of=day, version=version)
-    previous = None
-    if before is not None:
-        from ..frame import known_on
-
-        previous = _evaluate(loaded, known_on(frame, before), registry, as_of=before, version=version)
-    snapshot = Snapshot(frame, registry, version, tuple(str(p) for p in theses or ()))
-    return build(snapshot, check, as_of=day, today=today or datetime.now(UTC).date(), previous=previous, since=before)
+    with api.open(db) as cv:
+        return cv.report(theses, as_of=day, since=before, today=today)
 
 
 def render(view: ReportView, fmt: str = "html") -> str:
