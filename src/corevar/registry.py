@@ -17,6 +17,7 @@ remain; each delegates to ``Registry.bundled()``.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -206,9 +207,10 @@ def _present(value: Any) -> bool:
         return False
     if isinstance(value, float) and value != value:
         return False
+    pd = sys.modules.get("pandas")  # a pandas missing value can only come from pandas, already imported
+    if pd is None:
+        return not (isinstance(value, str) and value == "")
     try:
-        import pandas as pd
-
         if value is pd.NaT or (not hasattr(value, "__len__") and pd.isna(value)):
             return False
     except (ImportError, TypeError, ValueError):

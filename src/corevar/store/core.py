@@ -49,6 +49,28 @@ def _bundle_hash() -> str:
     return digest.hexdigest()
 
 
+def _files_stamp() -> str:
+    """A cheap fingerprint of the shipped files the two hashes above read: corevar's version and each file's name,
+    size and modification time (a ``stat`` each, no reading).
+
+    A read-only open compares it (combined with the hashes the store holds, see :func:`_open_stamp`) instead of
+    reading and hashing every bundled CSV on every open; when it differs, the real hashes decide.
+    """
+    from .. import __version__
+    from ..registry import DATASET
+
+    parts = [__version__, _SEED_FORMAT.decode()]
+    for path in [DATASET / "taxonomy.yaml", DATASET / "entities.yaml", *_bundle_files()]:
+        st = path.stat()
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def _open_stamp(files: str, registry_hash: str | None, bundle_hash: str | None) -> str:
+    """The stamp a write stores: the files' fingerprint bound to the hashes synchronised from exactly those files."""
+    return hashlib.md5(f"{files}\n{registry_hash}\n{bundle_hash}".encode()).hexdigest()
+
+
 class Store:
     """An open corevar database. Use as a context manager or call :meth:`close`.
 
@@ -99,6 +121,7 @@ class Store:
             self._sync_registry()
             if self.load_bundled:
                 self.ensure_bundled()
+                self._write_stamp()  # only when both hashes were just synchronised
         except BaseException:
             self.close()
             raise
@@ -132,11 +155,27 @@ class Store:
         check_not_newer(version, self.path)
         if version < len(MIGRATIONS):
             return f"schema version {version}, this corevar needs {len(MIGRATIONS)}"
-        if queries.meta(con, "registry_hash") != _registry_hash():
+        stored = dict(
+            con.execute(
+                "SELECT key, value FROM meta WHERE key IN ('registry_hash', 'bundle_hash', 'open_stamp')"
+            ).fetchall()
+        )
+        if stored.get("open_stamp") == _open_stamp(
+            _files_stamp(), stored.get("registry_hash"), stored.get("bundle_hash")
+        ):
+            return ""  # synchronised from these very files (same version, sizes and times): nothing to re-hash
+        if stored.get("registry_hash") != _registry_hash():
             return "the shipped registry changed"
-        if self.load_bundled and queries.meta(con, "bundle_hash") != _bundle_hash():
+        if self.load_bundled and stored.get("bundle_hash") != _bundle_hash():
             return "the bundled dataset changed"
         return ""
+
+    def _write_stamp(self) -> None:
+        """Record the shipped files' fingerprint next to the hashes just synchronised (see :meth:`_stale`)."""
+        registry_hash, bundle_hash = self.meta("registry_hash"), self.meta("bundle_hash")
+        stamp = _open_stamp(_files_stamp(), registry_hash, bundle_hash)
+        if self.meta("open_stamp") != stamp:
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('open_stamp', ?)", [stamp])
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     @property
@@ -308,6 +347,11 @@ class Store:
     ) -> pd.DataFrame:
         """Live observations (conflicts included) with the columns of :mod:`corevar.frame`."""
         return queries.frame(self.con, entity=entity, metric=metric, product=product, known_on=known_on)
+
+    def columns(self) -> dict[str, Any]:
+        """Every live observation as NumPy columns, without pandas (what :func:`corevar.theses.evaluate` accepts
+        in place of :meth:`frame`; the light commands read this)."""
+        return queries.columns(self.con)
 
     def table(self, name: str) -> pd.DataFrame:
         """A registry table (metrics, entities, products) as a DataFrame."""

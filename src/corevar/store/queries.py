@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REGISTRY_TABLES",
+    "columns",
     "count",
     "count_all",
     "dataset_version",
@@ -104,20 +105,44 @@ def known(con: duckdb.DuckDBPyConnection, name: str, ident: str) -> bool:
 
 
 def registry(con: duckdb.DuckDBPyConnection) -> Registry:
-    """The store's registry (shipped entries plus the user's) as one value object, in the taxonomy's order."""
+    """The store's registry (shipped entries plus the user's) as one value object, in the taxonomy's order.
+
+    Read as plain rows (no pandas): a few hundred rows, and every light command reads it.
+    """
     from ..registry import Registry
 
     order = json.loads(meta(con, "metric_order") or "[]")
-    metrics = con.execute(
-        "SELECT * FROM metrics ORDER BY coalesce(list_position(CAST(? AS VARCHAR[]), id), 1000000), id", [order]
-    ).df()
+    metrics = _records(
+        con,
+        "SELECT * FROM metrics ORDER BY coalesce(list_position(CAST(? AS VARCHAR[]), id), 1000000), id",
+        [order],
+    )
     return Registry.from_frames(
         metrics,
-        con.execute("SELECT id, name, kind, tickers, origin FROM entities ORDER BY id").df(),
-        con.execute("SELECT id, entity, name, kind, tier, released FROM products ORDER BY entity, id").df(),
+        _records(con, "SELECT id, name, kind, tickers, origin FROM entities ORDER BY id"),
+        _records(con, "SELECT id, entity, name, kind, tier, released FROM products ORDER BY entity, id"),
         core_variables=json.loads(meta(con, "core_variables") or "null"),
         units=json.loads(meta(con, "units") or "null"),
     )
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> list[dict[str, object]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def columns(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Every live observation as NumPy columns (``fetchnumpy``), no pandas: what the thesis engine reads.
+
+    The same rows and columns as :func:`frame` (``as_of``/``published`` as dates), for the light commands that
+    judge theses but show no table.
+    """
+    cols = ", ".join(COLUMNS)
+    return con.execute(
+        f"SELECT {cols} FROM observations WHERE {LIVE} "
+        "ORDER BY entity, product NULLS FIRST, metric, as_of, published, id"
+    ).fetchnumpy()
 
 
 def entities_listing(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
