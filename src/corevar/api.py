@@ -158,15 +158,23 @@ class Corevar:
         # The engine takes every observation and applies the as-of cut itself, so names published later (a basis,
         # a market) are still known; the page shows what was known on the day.
         everything = self.frame()
-        check = self._judge(loaded, everything, day)
-        previous = self._judge(loaded, everything, before) if before is not None else None
+        extras = self._extras()  # read once: the chain kinds judge from it and the chains section shows it
+        check = self._judge(loaded, everything, day, extras)
+        previous = self._judge(loaded, everything, before, extras) if before is not None else None
         frame = fr.known_on(everything, day)
-        snapshot = Snapshot(frame, self.registry(), check.dataset_version, tuple(str(p) for p in theses or ()))
+        files = tuple(str(p) for p in theses or ())
+        snapshot = Snapshot(frame, self.registry(), check.dataset_version, files, extras)
         when = today or datetime.now(UTC).date()
         return build(snapshot, check, as_of=day, today=when, previous=previous, since=before)
 
-    def _judge(self, loaded: Any, frame: pd.DataFrame, as_of: date | None) -> CheckResult:
+    def _extras(self) -> dict[str, Any]:
         from .chains import engine_extras
+
+        return engine_extras(self.store)
+
+    def _judge(
+        self, loaded: Any, frame: pd.DataFrame, as_of: date | None, extras: dict[str, Any] | None = None
+    ) -> CheckResult:
         from .theses import evaluate
 
         return evaluate(
@@ -175,7 +183,7 @@ class Corevar:
             self.registry(),
             as_of=as_of,
             dataset_version=self.dataset_version(),
-            extras=engine_extras(self.store),
+            extras=extras if extras is not None else self._extras(),
         )
 
     def add(self, record: dict[str, Any]) -> IngestResult:

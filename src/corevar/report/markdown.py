@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..views.model import ChartView, ReportView
+from ..views.model import ChainsView, ChartView, KpiTile, ReportView
 from .html import ARROWS, VERDICT_LABEL
 
 __all__ = ["md", "md_link", "render_markdown"]
@@ -49,6 +49,79 @@ def _chart(chart: ChartView) -> list[str]:
     return [*out, "", md(chart.source_line), ""]
 
 
+def _tiles(tiles: tuple[KpiTile, ...]) -> list[str]:
+    """The first screen's KPI tiles as one bullet each: "**900M** · ChatGPT weekly active users ... · Jun 2026"."""
+    out = []
+    for t in tiles:
+        change = f" · {md(t.change)}" if t.change else ""
+        out.append(
+            f"- **{md(t.value)}** · {md(t.subject)} · {md(t.metric)} ({md(t.basis)}){change} · {md(t.month)} · "
+            f"{md(t.kind)} ({md_link(t.publisher, t.url)})"
+        )
+    return [*out, ""] if out else []
+
+
+def _chains(c: ChainsView) -> list[str]:
+    out = [
+        "## Stock chains",
+        "",
+        f"The seed post's year, {md(c.window)}" + (f"; judged in {', '.join(c.claims)}." if c.claims else "."),
+        "",
+    ]
+    if c.mode == "prices":
+        money = "US dollars" if c.currency == "USD" else "local currencies"
+        out += [f"Baskets against {md(c.benchmark or 'each other')} (returns in {money}):", ""]
+        out += _table(
+            [
+                "basket",
+                "kind",
+                "total return",
+                "volatility (ann.)",
+                "max drawdown",
+                "vs benchmark",
+                "window",
+                "members",
+            ],
+            [
+                [
+                    md(row.name),
+                    row.kind,
+                    md(row.total_return.text),
+                    md(row.volatility.text),
+                    md(row.max_drawdown.text),
+                    md(row.vs_benchmark or "—"),
+                    f"{row.start} → {row.end}",
+                    md(row.priced),
+                ]
+                for row in c.rows
+            ],
+        )
+    else:
+        out += [md(c.how_to), ""]
+        out += [f"    {cmd}" for cmd in c.commands] + [""]
+        if c.moves:
+            out += ["Moves the dataset reports:", ""]
+            out += _table(
+                ["subject", "move", "window", "kind", "source"],
+                [[md(m.subject), md(m.text), md(m.window), md(m.kind), md_link(m.publisher, m.url)] for m in c.moves],
+            )
+    out += [md(n) for n in c.notes] + ([""] if c.notes else [])
+    out += _table(
+        ["basket", "kind", "members", "weights", "claims"],
+        [
+            [
+                f"{md(b.name)} (`{b.id}`)",
+                b.kind,
+                str(len(b.members)),
+                f"{b.weights}, rebalanced {b.rebalancing}",
+                md(", ".join(b.theses)),
+            ]
+            for b in c.baskets
+        ],
+    )
+    return out
+
+
 def render_markdown(view: ReportView) -> str:
     """The whole report as a Markdown document."""
     r = view
@@ -64,6 +137,7 @@ def render_markdown(view: ReportView) -> str:
         f"{len(r.verdicts)} claims: " + ", ".join(f"{n} {VERDICT_LABEL.get(v, v)}" for v, n in r.counts.items()) + ".",
         "",
     ]
+    out += _tiles(r.tiles)
     if r.since:
         out += [
             f"What changed since {r.since.isoformat()}: "
@@ -127,6 +201,8 @@ def render_markdown(view: ReportView) -> str:
             for p in r.prices
         ],
     )
+    if r.chains is not None:
+        out += _chains(r.chains)
     out += ["## Claims in detail", ""]
     for v in r.verdicts:
         out += [f"### {md(v.id)}: {md(v.verdict_label)}", "", md(v.claim), "", md(v.explanation), ""]

@@ -28,6 +28,23 @@ def summary(view: ReportView, path: Path | None = None) -> None:
     claims.add_column("why", overflow="fold")
     for v in view.verdicts:
         claims.add_row(Text(v.id), Text(v.verdict_label, style=_STYLE.get(v.verdict, "")), Text(v.sentence))
+    if view.tiles:
+        tiles = Table(title="Key numbers", title_justify="left", show_header=False)
+        for _ in range(3):
+            tiles.add_column(overflow="fold")
+        cells = []
+        for t in view.tiles:
+            cell = Text(t.value, style="bold")
+            basis = f" ({t.basis})" if t.basis and t.basis != "whole product" else ""
+            cell.append(f"\n{t.subject} · {t.metric}{basis}", style="")
+            if t.change:
+                cell.append(f"\n{t.change}")
+            cell.append(f"\n{t.month} · {t.kind}", style="dim")
+            cells.append(cell)
+        for i in range(0, len(cells), 3):
+            row = cells[i : i + 3]
+            tiles.add_row(*row, *[Text("")] * (3 - len(row)))
+        console.print(tiles)
     console.print(claims)
     labs = view.scorecard.labs[:MAX_LABS]
     board = Table(title="Scorecard (one metric and basis per row; newest value, kind, date)", title_justify="left")
@@ -45,6 +62,8 @@ def summary(view: ReportView, path: Path | None = None) -> None:
             cells.append(cell)
         board.add_row(Text(row.label), *cells)
     console.print(board)
+    if view.chains is not None:
+        _chains(console, view)
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in view.counts.items() if n)
     console.print(Text(f"{len(view.verdicts)} claims: {counts}."))
     if view.since:
@@ -56,3 +75,31 @@ def summary(view: ReportView, path: Path | None = None) -> None:
         Text(f"dataset {view.dataset_version} · corevar {view.corevar_version} · {view.observations:,} observations"),
         style="dim",
     )
+
+
+def _chains(console: object, view: ReportView) -> None:
+    """The chain comparison from prices, or the reported basket moves and how to add prices."""
+    from rich.table import Table
+    from rich.text import Text
+
+    c = view.chains
+    assert c is not None
+    if c.mode == "prices":
+        grid = Table(title=f"Stock chains, {c.window} (vs {c.benchmark or 'each other'})", title_justify="left")
+        for name in ("basket", "total return", "volatility", "max drawdown", "vs benchmark"):
+            grid.add_column(name, overflow="fold")
+        for row in c.rows:
+            grid.add_row(
+                row.name, row.total_return.text, row.volatility.text, row.max_drawdown.text, row.vs_benchmark or "—"
+            )
+        console.print(grid)  # type: ignore[attr-defined]
+        return
+    moves = [m for m in c.moves if m.level != "member"][:6]
+    if moves:
+        grid = Table(title="Stock chains: moves the dataset reports (no prices in the store)", title_justify="left")
+        for name in ("subject", "move", "window", "source"):
+            grid.add_column(name, overflow="fold")
+        for m in moves:
+            grid.add_row(Text(m.subject), Text(m.text), Text(m.window), Text(f"{m.publisher} ({m.kind})"))
+        console.print(grid)  # type: ignore[attr-defined]
+    console.print(Text("To judge the chains from prices: " + "; then ".join(c.commands)), style="dim")  # type: ignore[attr-defined]

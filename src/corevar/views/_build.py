@@ -36,6 +36,7 @@ class Snapshot:
     registry: Any
     dataset_version: str = ""
     theses_files: tuple[str, ...] = ()
+    extras: dict[str, Any] | None = None  # the engine's extras: ``baskets``, and ``prices``/``fx`` when ingested
 
 
 @dataclass
@@ -114,7 +115,7 @@ def build(
     ``previous`` is the check as of ``since``, for the "what changed" list.
     """
     from .. import __version__
-    from .sections import charts, freshness, markets, prices, scorecard, sources, verdicts
+    from .sections import chains, charts, freshness, markets, prices, scorecard, sources, tiles, verdicts
 
     frame = snapshot.frame
     cut = _cut(frame, as_of)
@@ -125,6 +126,8 @@ def build(
     cards = verdicts.verdicts(ctx)  # first: registers the engine's figures for every later section
     cards, moved = verdicts.changes(ctx, cards)
     board = scorecard.scorecard(ctx)
+    kpis = tiles.tiles(ctx, board)
+    chain_view = chains.chains(ctx, getattr(snapshot, "extras", None))
     declines, price_charts = prices.prices(ctx)
     sections = charts.sections(ctx, price_charts)
     market_rows = markets.markets(ctx)
@@ -153,6 +156,8 @@ def build(
         freshness=freshness.freshness(ctx, STALE_DAYS),
         sources=srcs,
         colours={**{lab: ctx.colour(lab) for lab in ctx.labs}, **ctx.assigned},
+        tiles=kpis,
+        chains=chain_view,
     )
 
 

@@ -11,13 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 __all__ = [
+    "BasketView",
+    "ChainMoveView",
+    "ChainRowView",
+    "ChainsView",
     "ChangeView",
     "ChartView",
     "EvidenceView",
     "FitView",
     "FreshnessView",
+    "KpiTile",
     "LabHead",
     "MarketView",
+    "MemberView",
     "Num",
     "PointView",
     "PriceDeclineView",
@@ -284,6 +290,116 @@ class SectionView:
 
 
 @dataclass(frozen=True)
+class KpiTile:
+    """One number on the first screen: value, metric + basis, change with its window, as-of and kind.
+
+    The same :class:`ScoreCell` text the scorecard prints (a tile is a scorecard cell lifted up, never recomputed).
+    """
+
+    entity: str
+    subject: str  # "ChatGPT", "Anthropic"
+    metric: str  # "Weekly active users"
+    basis: str  # "whole product"
+    value: str  # "900M"
+    change: str  # "+29% over 10 months" or ""
+    as_of: date | None
+    month: str  # "Jun 2026"
+    kind: str
+    publisher: str
+    url: str
+    colour: str
+    why: str = ""  # the claims it bears on ("B1, R1")
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """One listing in a basket, with its role in the chain."""
+
+    ticker: str
+    exchange: str
+    company: str
+    role: str
+    currency: str
+    sources: int
+
+
+@dataclass(frozen=True)
+class BasketView:
+    """A shipped (or user) basket: a chain or a benchmark, its members and how it is weighted."""
+
+    id: str
+    name: str
+    kind: str  # chain | benchmark
+    theses: tuple[str, ...]
+    weights: str
+    rebalancing: str
+    description: str
+    members: tuple[MemberView, ...]
+
+    @property
+    def roles(self) -> str:
+        """The distinct roles, in member order ("TPU design, optical modules, ...")."""
+        seen: dict[str, None] = {}
+        for m in self.members:
+            seen.setdefault(m.role, None)
+        return "; ".join(seen)
+
+
+@dataclass(frozen=True)
+class ChainRowView:
+    """One basket's performance over the comparison window, from ingested prices (formatted once)."""
+
+    basket: str
+    name: str
+    kind: str
+    start: date | None
+    end: date | None
+    total_return: Num
+    volatility: Num
+    max_drawdown: Num
+    vs_benchmark: str
+    priced: str  # "11 of 14 members priced"
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ChainMoveView:
+    """A move reported in the dataset (no prices needed): subject, move over its window, kind and source."""
+
+    entity: str
+    subject: str
+    text: str  # "+146%"
+    value: float
+    start: date | None
+    end: date
+    window: str  # "2024-12-31 → 2025-12-05"
+    kind: str
+    publisher: str
+    url: str
+    note: str
+    level: str  # basket | benchmark | member
+
+
+@dataclass(frozen=True)
+class ChainsView:
+    """The stock-chain section: the baskets, and either the price comparison or the reported moves."""
+
+    start: date
+    end: date
+    window: str
+    mode: str  # prices | reported
+    baskets: tuple[BasketView, ...]
+    rows: tuple[ChainRowView, ...] = ()
+    moves: tuple[ChainMoveView, ...] = ()
+    benchmark: str = ""
+    currency: str = ""
+    how_to: str = ""
+    commands: tuple[str, ...] = ()  # the shell commands that add prices
+    notes: tuple[str, ...] = ()
+    claims: tuple[str, ...] = ()  # the claims judged from chains ("B7", "B8", "R5")
+
+
+@dataclass(frozen=True)
 class ReportView:
     """Everything the report shows, computed once."""
 
@@ -308,6 +424,8 @@ class ReportView:
     sources: tuple[SourceView, ...]
     colours: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    tiles: tuple[KpiTile, ...] = ()
+    chains: ChainsView | None = None
 
     def charts(self) -> list[ChartView]:
         return [c for s in self.sections for c in s.charts]
