@@ -203,32 +203,36 @@ def _reaction(
     return noise, core
 
 
-def news_extras(path: str | None = None, *, use_labels: bool = False) -> dict[str, Any]:
-    """``{"news": frame}`` for the thesis engine from the shipped labelled headlines (real, dated, sourced).
+def news_extras(store: Any = None, *, path: str | None = None, tiers: str | None = None) -> dict[str, Any]:
+    """``{"news": frame}`` for the thesis engine: the shipped labelled headlines as triaged coverage.
 
-    Triaged by the lexical tier when the news extra is installed; with ``use_labels`` (or without the extra) the
-    hand labels are used, and the frame says so in ``tier``.
+    Why the stored labels and not the models: R6 asks what share of real coverage is noise, and the shipped set
+    already says that for every headline (labelled by hand with the class definitions of docs/news.md, each with
+    its outlet, date and URL). Reading them needs pandas only, so R6 is judged in a core install, in milliseconds.
+    ``tiers="lexical"`` (or ``"auto"``) re-triages the same headlines with the classifier instead (news extra).
+
+    ``store`` is accepted so the caller can pass its store (the engine's extras are built per store); triaged
+    items are not stored by ``corevar news ingest`` (it stores accepted figures as observations), so nothing is
+    read from it today. Headlines without a usable date are left out (R6 counts within a date window).
     """
     import pandas as pd
 
     from .classify import SIGNAL, labelled_set
 
+    del store  # nothing stored to add (see above)
     frame = labelled_set(path)
     # a headline dated only to the month or year counts from its first day
     padded = frame["published"].map(lambda t: {10: t, 7: f"{t}-01", 4: f"{t}-01-01"}.get(len(t), ""))
     frame = frame.assign(published=pd.to_datetime(padded, errors="coerce"))
     frame = frame[frame["published"].notna()].copy()
-    if not use_labels:
-        try:
-            from .classify import TieredClassifier
+    if tiers:
+        from .classify import TieredClassifier
 
-            clf = TieredClassifier.trained(embedding=False)
-            out = clf.classify(frame["title"].tolist(), tiers="lexical")
-            frame["category"] = [c.category for c in out]
-            frame["tier"] = "lexical"
-        except Exception:
-            use_labels = True
-    if use_labels:
+        clf = TieredClassifier.trained(embedding=tiers != "lexical")
+        out = clf.classify(frame["title"].tolist(), tiers=tiers)
+        frame["category"] = [c.category for c in out]
+        frame["tier"] = [c.tier for c in out]
+    else:
         frame["category"] = frame["label"]
         frame["tier"] = "label"
     frame["signal"] = frame["category"].map(SIGNAL)
