@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ..units import format_value
+from ..units import DAYS_PER_YEAR, YEAR_DAYS, format_change, format_growth, format_range, format_value
 
 if TYPE_CHECKING:
     from ..registry import Registry
 
-__all__ = ["human", "metric_name", "pct", "points", "subject_name"]
+__all__ = ["change", "growth", "human", "interval", "metric_name", "pct", "points", "subject_name"]
 
 _SHORT_METRICS = {
     "weekly_active_users": "WAU",
@@ -29,6 +29,28 @@ def human(value: float, unit: str) -> str:
     """``human(8.5e8, "users") == "850M"``; ``human(0.368, "fraction") == "36.8%"`` (prose style of
     :func:`corevar.units.format_value`, the one place units are formatted)."""
     return format_value(value, unit, prose=True)
+
+
+def growth(annual: float, days: float) -> str:
+    """An annual growth rate said over the window it was measured on: "+12% over 5 months", "10× over 5 months",
+    "+42%/yr over 2 years" (annualised only for a year or more; :func:`corevar.units.format_growth`)."""
+    if annual is None or not math.isfinite(annual) or annual <= -1 or not days or days <= 0:
+        return "n/a"
+    return format_growth((1 + annual) ** (days / DAYS_PER_YEAR), days)
+
+
+def change(annual: float, days: float) -> str:
+    """An annual rate as the change over a window: "+58%", "2.6×" under a year; "+42%/yr" for a year or more."""
+    if annual is None or not math.isfinite(annual) or annual <= -1 or not days or days <= 0:
+        return "n/a"
+    if days >= YEAR_DAYS:
+        return f"{format_change(annual)} per year" if annual >= 1 else f"{format_change(annual)}/yr"
+    return format_change((1 + annual) ** (days / DAYS_PER_YEAR) - 1)
+
+
+def interval(low: float, high: float, unit: str, level: float | None = None) -> str:
+    """ "805M–985M (90%)"; an open upper end reads "at least 805M (no upper bound identified)"."""
+    return format_range(low, high, unit, level, prose=True)
 
 
 def pct(value: float | None, signed: bool = True) -> str:

@@ -93,18 +93,10 @@ def fmt_range(low: float, high: float, unit: str, level: float | None = None) ->
 
 
 def fmt_months(days: float) -> str:
-    """A window length: "5 months", "2.1 years", "3 weeks"."""
-    if not _finite(days):
-        return "—"
-    if days >= 365.25:
-        years = days / 365.25
-        return f"{_digits(years, 2)} years" if round(years, 1) != 1 else "1 year"
-    months = days / DAYS_PER_MONTH
-    if months >= 1:
-        n = round(months)
-        return f"{n} month" + ("s" if n != 1 else "")
-    weeks = max(1, round(days / 7))
-    return f"{weeks} week" + ("s" if weeks != 1 else "")
+    """A window length: "5 months", "2.1 years", "3 weeks" (:func:`corevar.units.format_window`)."""
+    from ..units import format_window
+
+    return format_window(days) if _finite(days) else "—"
 
 
 def fmt_month(day: date | None) -> str:
@@ -112,33 +104,18 @@ def fmt_month(day: date | None) -> str:
     return day.strftime("%b %Y") if day is not None else "—"
 
 
-def _pct(x: float) -> str:
-    """A change as a signed percentage: "+12%", "-5%", "+0.5%"."""
-    pct = x * 100
-    if abs(pct) >= 10:
-        return f"{pct:+.0f}%"
-    text = f"{pct:+.1f}".rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
 def fmt_growth(first: float, last: float, days: float) -> str:
     """Growth over the actual window: "+12% over 5 months", "3.5× over 8 months", "+41%/yr over 2.1 years".
 
     Annualised only when the window is a year or more (a few months compounded to a year reads as absurd);
-    above +100% the change is a multiple.
+    above +100% the change is a multiple. The engine's explanations use the same words
+    (:func:`corevar.units.format_growth`).
     """
+    from ..units import format_growth
+
     if not (_finite(first) and _finite(last)) or first <= 0 or last <= 0 or not _finite(days) or days <= 0:
         return "—"
-    window = fmt_months(days)
-    change = last / first - 1
-    if days >= 365.25:
-        annual = (last / first) ** (365.25 / days) - 1
-        if annual >= 1:
-            return f"{_digits(1 + annual, 2)}× per year over {window}"
-        return f"{_pct(annual)}/yr over {window}"
-    if change >= 1:
-        return f"{_digits(1 + change, 2)}× over {window}"
-    return f"{_pct(change)} over {window}"
+    return format_growth(last / first, days)
 
 
 def fmt_factor(value: float) -> str:

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .._format import pct
+from ...units import format_window
+from .._format import change, pct
 from ..model import RuleModel, Subject
 from . import RuleKind, register
 from ._common import (
@@ -94,10 +95,11 @@ def judge(rule: GrowthCompareRule, ctx):
         C: f"{faster} does not grow faster",
         M: f"the two rates are within {pct(rule.margin, signed=False)} of each other",
     }[verdict]
+    days = (hi - lo).days  # both rates said over the shared window (annualised only for a year or more)
     text = (
-        f"over the shared window {lo.isoformat()} to {hi.isoformat()}: {ctx.name(rule.a)} grew {pct(ga)}/yr "
-        f"({len(pa)} points) vs "
-        f"{ctx.name(rule.b)} {pct(gb)}/yr ({len(pb)} points), log-linear fits: {outcome}."
+        f"over the shared window {lo.isoformat()} to {hi.isoformat()} ({format_window(days)}): {ctx.name(rule.a)} "
+        f"grew {change(ga, days)} ({len(pa)} points) vs "
+        f"{ctx.name(rule.b)} {change(gb, days)} ({len(pb)} points), log-linear fits: {outcome}."
     )
     return ctx.result(rule, verdict, text, evidence, window=(lo, hi), growth_a=ga, growth_b=gb)
 

@@ -7,12 +7,14 @@ from typing import Literal
 
 from pydantic import Field
 
+from ...units import format_window
 from .. import _maths as maths
-from .._format import pct
+from .._format import change, interval, pct
 from ..model import RuleModel, Subject
 from . import RuleKind, register
 from ._common import C, M, N, S, all_evidence, finite, too_few, window_text
 
+LEVEL = 0.9  # the ceiling interval's level (analytics.saturation.peaked's default)
 N_BOOT = 100  # bootstrap draws for the ceiling interval shown (display only; the report shows the same figure)
 
 
@@ -67,6 +69,11 @@ def judge(rule: SaturationRule, ctx):
     latest, peak, k = values[-1], max(values), curve.ceiling
     has_ceiling = finite(k) and not curve.at_bound and k <= 10 * peak
     figures = {"ceiling": k, "latest": latest, "recent_growth": g}
+    # the fitted curve itself, so a chart can draw it (display only; nothing below reads these)
+    origin = curve.origin.toordinal() if curve.origin is not None else float("nan")
+    figures |= {"rate": curve.rate, "midpoint_years": curve.midpoint_years, "origin_ordinal": float(origin)}
+    figures |= {"gompertz": 1.0 if rule.model == "gompertz" else 0.0}
+    figures |= {"ceiling_identified": 1.0 if has_ceiling else 0.0}
     k_low = k_high = float("nan")
     if not ctx.perturbed and has_ceiling:
         # the bootstrap interval is shown, never decides: robustness re-judges on the point fit alone
@@ -93,6 +100,7 @@ def judge(rule: SaturationRule, ctx):
             reason="undecided",
             **figures,
         )
+    recent = f"{change(g, rule.recent_days)} over the last {format_window(rule.recent_days)}"
     if latest <= 0.95 * peak and g < 0:
         state, why = (
             "peaked",
@@ -103,24 +111,28 @@ def judge(rule: SaturationRule, ctx):
         state, why = (
             "peaked",
             f"a plateau: {ctx.human(latest, unit)} is within {pct(rule.margin, signed=False)} "
-            f"of the fitted ceiling {ctx.human(k, unit)} and grew {pct(g)}/yr recently",
+            f"of the fitted ceiling {ctx.human(k, unit)} and grew {recent}",
         )
     elif g <= rule.plateau_rate:
         state, why = (
             "stalled",
-            f"growth stalled ({pct(g)}/yr recently) "
-            + (f"below the fitted ceiling {ctx.human(k, unit)}" if has_ceiling else "with no ceiling identified"),
+            f"growth stalled ({recent}) "
+            + (
+                f"below the fitted ceiling {ctx.human(k, unit)}"
+                if has_ceiling
+                else "with no ceiling identified within the data"
+            ),
         )
     elif not near:
-        interval = f" ({ctx.human(k_low, unit)}-{ctx.human(k_high, unit)})" if finite(k_low) else ""
+        band = f" ({interval(k_low, k_high, unit, LEVEL)})" if finite(k_low) else ""
         ceiling = (
-            f"the fitted ceiling {ctx.human(k, unit)}{interval}" if has_ceiling else "no finite ceiling identified"
+            f"the fitted ceiling {ctx.human(k, unit)}{band}" if has_ceiling else "no ceiling identified within the data"
         )
-        state, why = "not_peaked", f"still growing {pct(g)}/yr recently; {ctx.human(latest, unit)} vs {ceiling}"
+        state, why = "not_peaked", f"still growing ({recent}); {ctx.human(latest, unit)} vs {ceiling}"
     else:
         state, why = (
             "near_ceiling",
-            f"still growing {pct(g)}/yr but within {pct(rule.margin, signed=False)} of "
+            f"still growing ({recent}) but within {pct(rule.margin, signed=False)} of "
             f"the fitted ceiling {ctx.human(k, unit)}",
         )
     verdict = (S if state == rule.expect else C) if state in ("peaked", "not_peaked") else M

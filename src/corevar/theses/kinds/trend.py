@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ...units import YEAR_DAYS, format_change
+from .._format import growth as fmt_growth
 from .._format import pct
 from ..model import Change, RuleModel, Subject
 from . import RuleKind, register
@@ -91,12 +93,12 @@ def judge(rule: TrendRule, ctx):
     direction = "up" if growth > tol else "down" if growth < -tol else "flat"
     first, last = pts[0], pts[-1]
     unit = last.unit
-    months = span_days(pts) / (365.25 / 12)
-    short = f" (annualised from {months:.0f} months)" if months < 11.5 else ""
+    # growth said over the window it was measured on; annualised only for a year or more (never "+33,275%/yr")
+    whole = f" ({format_change(over_window)} over the window)" if span_days(pts) >= YEAR_DAYS else ""
     text = (
         f"{ctx.name(rule.subject)} went from {ctx.human(first.value, unit)} to {ctx.human(last.value, unit)} "
-        f"({window_text(pts)}, {len(pts)} points): {pct(growth)}/yr{short} on a log-linear fit "
-        f"({pct(over_window)} over the window), trending {direction} (dead band ±{pct(tol, signed=False)}/yr)"
+        f"({window_text(pts)}, {len(pts)} points): {fmt_growth(growth, span_days(pts))} on a log-linear fit"
+        f"{whole}, trending {direction} (dead band ±{pct(tol, signed=False)}/yr)"
     )
     if rule.by_more_than is not None:
         how, size = fraction_or_factor(rule.by_more_than)

@@ -114,6 +114,27 @@ def _source_line(ctx: Ctx, series: list[SeriesView]) -> str:
     return text + (f" Data as of {ctx.cut.isoformat()}." if ctx.cut else "")
 
 
+CURVE_POINTS = 48
+
+
+def _curve(figures: dict, start: date, end: date) -> tuple[tuple[date, ...], tuple[float, ...]] | None:
+    """The engine's fitted S-curve (logistic or Gompertz) from its own parameters, first point to a year past the
+    last: K / (1 + e^(-r (t - t0))) or K e^(-e^(-r (t - t0))), t in years after the fit's origin. ``None`` when the
+    result carries no curve (an older engine) or the parameters are not finite."""
+    k, r, t0 = figures.get("ceiling"), figures.get("rate"), figures.get("midpoint_years")
+    origin = figures.get("origin_ordinal")
+    if not all(isinstance(x, int | float) and math.isfinite(x) for x in (k, r, t0, origin)) or end <= start:
+        return None
+    base = date.fromordinal(int(origin))
+    step = (end - start).days / (CURVE_POINTS - 1)
+    days = tuple(start + timedelta(days=round(i * step)) for i in range(CURVE_POINTS))
+    values = []
+    for d in days:
+        z = max(min(-r * ((d - base).days / 365.25 - t0), 700.0), -700.0)
+        values.append(k * math.exp(-math.exp(z)) if figures.get("gompertz") == 1.0 else k / (1.0 + math.exp(z)))
+    return days, tuple(values)
+
+
 def _fits(ctx: Ctx, series: list[SeriesView]) -> tuple[FitView, ...]:
     """The engine's fitted ceiling for a drawn series: a dotted line at the ceiling and its interval as a band,
     over the year after the last point. The text is the verdict card's own :class:`Num`."""
@@ -132,16 +153,20 @@ def _fits(ctx: Ctx, series: list[SeriesView]) -> tuple[FitView, ...]:
             )
             continue
         last = s.points[-1].as_of
+        curve = _curve(figures, s.points[0].as_of, last + timedelta(days=365))
+        if curve is not None:
+            out.append(FitView(f"{s.label}: fitted S-curve", s.colour, *curve))  # the ceiling line carries the ref
         days = (last, last + timedelta(days=365))
         low, high = figures.get("ceiling_low", math.nan), figures.get("ceiling_high", math.nan)
+        bounded = all(isinstance(x, int | float) and math.isfinite(x) for x in (low, high))
         out.append(
             FitView(
                 f"{s.label}: fitted ceiling",
                 s.colour,
                 days,
                 (num.value, num.value),
-                (low, low),
-                (high, high),
+                (low, low) if bounded else (),
+                (high, high) if bounded else (),
                 note=f"{s.label}: {num.text}.",
                 ref=num.ref,
             )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ...theses._format import change, growth
+from ...units import format_window
 from ..model import ChangeView, EvidenceView, Num, RuleView, VerdictView
 from ..numbers import fmt, fmt_month, fmt_range, sig
 
@@ -51,8 +53,17 @@ def saturation_key(ctx: Ctx, rule: Any) -> Num | None:
         return ctx.refs[ref]
     unit = ev.unit
     ceiling, low, high = f.get("ceiling", math.nan), f.get("ceiling_low", math.nan), f.get("ceiling_high", math.nan)
-    if _finite(ceiling) and _finite(low) and _finite(high):
+    identified = f.get("ceiling_identified", 1.0 if _finite(ceiling) else 0.0) == 1.0 and _finite(ceiling)
+    if identified and _finite(low) and _finite(high):
         num = Num(ceiling, f"fitted ceiling ~{fmt(ceiling, unit)} (range {fmt_range(low, high, unit, LEVEL)})", ref)
+    elif identified and _finite(low):  # the point fit levels off; the bootstrap cannot bound it from above
+        num = Num(
+            ceiling,
+            f"fitted ceiling ~{fmt(ceiling, unit)} ({LEVEL:.0%} range open above: {fmt(low, unit)} or more)",
+            ref,
+        )
+    elif identified:
+        num = Num(ceiling, f"fitted ceiling ~{fmt(ceiling, unit)}", ref)
     else:
         num = Num(math.nan, "no ceiling identified within the data", ref)
     ctx.refs[ref] = num
@@ -120,10 +131,12 @@ def _key(ctx: Ctx, rule: Any) -> Num | None:
         return Num(
             f["ratio"], f"ratio {sig(f['ratio'])}" + (f" vs {sig(f['versus'])}" if _finite(f.get("versus")) else "")
         )
+    days = _days(rule)
     if "growth" in f and _finite(f["growth"]):
-        return Num(f["growth"], f"trend growth {_pct(f['growth'])}/yr")
+        return Num(f["growth"], f"trend {growth(f['growth'], days)}")
     if "growth_a" in f and _finite(f["growth_a"]) and _finite(f.get("growth_b", math.nan)):
-        return Num(f["growth_a"], f"trend growth {_pct(f['growth_a'])}/yr vs {_pct(f['growth_b'])}/yr")
+        window = f" over {format_window(days)}" if days else ""
+        return Num(f["growth_a"], f"trend {change(f['growth_a'], days)} vs {change(f['growth_b'], days)}{window}")
     if "change" in f and _finite(f["change"]):
         return Num(f["change"], f"share change {f['change'] * 100:+.0f} pp".replace("-", "−"))
     if "rank" in f and _finite(f["rank"]):
@@ -134,6 +147,14 @@ def _key(ctx: Ctx, rule: Any) -> Num | None:
             f"return {_pct(f['return_a'])}" + (f" vs {_pct(f['return_b'])}" if _finite(f.get("return_b")) else ""),
         )
     return None
+
+
+def _days(rule: Any) -> int:
+    """The length in days of the window a rule was judged over (0 when it has none)."""
+    window = getattr(rule, "window", None)
+    if not window or window[0] is None or window[1] is None:
+        return 0
+    return max((window[1] - window[0]).days, 0)
 
 
 def _pct(x: float) -> str:
