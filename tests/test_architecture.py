@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "corevar"
 DOC = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-# Packages that are faces or integrations behind an extra; everything else is the core.
-OUTSIDE_CORE = {"report", "web", "news", "connectors"}
+# Faces behind an extra; everything else (news and connectors too: their extras are imported inside functions) is
+# the core and must import at load time without any extra.
+OUTSIDE_CORE = {"report", "web"}
 # Distribution name -> import name where they differ.
 IMPORT_NAME = {"python-multipart": "multipart", "pyyaml": "yaml", "scikit-learn": "sklearn", "empyrical-reloaded":
                "empyrical", "beautifulsoup4": "bs4"}  # fmt: skip

@@ -168,9 +168,12 @@ class Corevar:
         return build(snapshot, check, as_of=day, today=when, previous=previous, since=before)
 
     def _extras(self) -> dict[str, Any]:
+        """What rule kinds outside the core engine read from ``ctx.extras``: the stock baskets and ingested prices
+        (chain kinds) and the shipped, dated news coverage (the news kind). Built once per check or report."""
         from .chains import engine_extras
+        from .news.kinds import news_extras
 
-        return engine_extras(self.store)
+        return {**engine_extras(self.store), **news_extras(self.store)}
 
     def _judge(
         self, loaded: Any, frame: pd.DataFrame, as_of: date | None, extras: dict[str, Any] | None = None
