@@ -86,3 +86,39 @@ def figures(html: str) -> dict:
     match = re.search(r'<script type="application/json" id="corevar-figures">(.*?)</script>', html, re.S)
     assert match, "figure JSON not found"
     return json.loads(match.group(1))
+
+
+@pytest.fixture(scope="session")
+def priced(tmp_path_factory: pytest.TempPathFactory):
+    """(html path, html text, ReportView) of the bundled data with SYNTHETIC prices."""
+    tmp = tmp_path_factory.mktemp("priced")
+    db = priced_store(tmp / "priced.duckdb", tmp)
+    path, view = write_report(tmp / "out", db=db)
+    return path, path.read_text(encoding="utf-8"), view
+
+
+def priced_store(path: Path, tmp: Path) -> Path:
+    """The bundled data plus SYNTHETIC random-walk closes for every ticker of the shipped baskets."""
+    import numpy as np
+    import pandas as pd
+
+    from corevar import chains
+    from corevar.store import Store
+
+    make_store(path)
+    baskets = chains.bundled_baskets()
+    known = chains.known_tickers(baskets)
+    drift = {t: 0.1 for t in known}
+    drift |= {t: 0.5 for t in baskets["openai-chain"].tickers}
+    drift |= {t: 2.0 for t in baskets["google-chain"].tickers}
+    days = pd.bdate_range("2025-01-02", "2026-06-30")
+    rng = np.random.default_rng(11)
+    rows = []
+    for ticker, d in drift.items():
+        close = 80.0 * np.exp(np.cumsum(np.log1p(d) / len(days) + rng.normal(0, 0.01, len(days))))
+        rows.append(pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "ticker": ticker, "close": close}))
+    csv = tmp / "synthetic-prices.csv"
+    pd.concat(rows).to_csv(csv, index=False, float_format="%.6f")
+    with Store(path, mode="w") as st:
+        chains.ingest_prices(st, [csv], known, source="SYNTHETIC prices")
+    return path

@@ -87,6 +87,9 @@ def test_first_screen_and_a_chart_of_each_kind(browser, rendered):
     first = page.evaluate(
         "() => { const r = document.getElementById('claim-B1').getBoundingClientRect(); return r.top < 900; }"
     )
+    tiles = page.evaluate(
+        "Array.from(document.querySelectorAll('#tiles .tile')).map(t => t.getBoundingClientRect().bottom)"
+    )
     drawn = page.evaluate(
         "Array.from(document.querySelectorAll('.chart')).map(d => [d.id, !!d.querySelector('.main-svg')])"
     )
@@ -99,6 +102,7 @@ def test_first_screen_and_a_chart_of_each_kind(browser, rendered):
     page.close()
     assert errors == [] and outside == [], (errors, outside)
     assert first, "the first verdict is not on the first screen"
+    assert 4 <= len(tiles) <= 6 and max(tiles) < 900, f"KPI tiles not all on the first screen: {tiles}"
     assert drawn and all(ok for _, ok in drawn), [c for c, ok in drawn if not ok]
     assert len(drawn) == len(view.charts())
     assert {"line", "share", "score", "price", "deal"} <= set(shot)
@@ -123,6 +127,26 @@ def test_phone_390px_has_no_sideways_scroll_and_anchors_clear_the_nav(browser, r
     assert errors == []
     assert widths[0] <= widths[1], f"sideways scroll at 390 px: {widths}"
     assert heading >= nav, f"the nav ({nav}px) hides the heading ({heading}px) after a jump"
+
+
+@pytest.mark.parametrize("mode", ["reported", "prices"])
+def test_chains_section(browser, request, mode):
+    """The stock-chain section, without prices (reported moves + how to add prices) and with SYNTHETIC prices."""
+    path, _, view = request.getfixturevalue("rendered" if mode == "reported" else "priced")
+    assert view.chains is not None and view.chains.mode == mode
+    page, errors, outside = _open(browser, path, viewport={"width": 1400, "height": 900})
+    section = page.locator("#chains")
+    page.evaluate("document.querySelector('nav').style.position = 'static'")  # no sticky nav across the shot
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(OUT / f"chains-{mode}.png"))
+    table = "#chain-moves tbody tr, #chain-member-moves tbody tr" if mode == "reported" else "#chain-returns tbody tr"
+    rows = page.evaluate(f"document.querySelectorAll('{table}').length")
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    page.close()
+    assert errors == [] and outside == [], (errors, outside)
+    assert rows == (len(view.chains.moves) if mode == "reported" else len(view.chains.rows)) > 0
+    assert width[0] <= width[1]
+    assert (OUT / f"chains-{mode}.png").stat().st_size > 5_000
 
 
 def test_print_to_pdf_page_by_page(browser, rendered):

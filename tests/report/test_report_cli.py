@@ -35,3 +35,20 @@ def test_report_cli_bad_theses_file_writes_nothing(report_db, tmp_path):
     assert result.exit_code == 2
     assert "bad.yaml" in result.output
     assert not (tmp_path / "corevar-report.html").exists()
+
+
+def test_terminal_summary_mirrors_the_first_screen_tiles_and_chains(report_db, tmp_path):
+    result = runner.invoke(app, _args(report_db, tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "Key numbers" in result.output
+    assert "Stock chains" in result.output and "corevar prices ingest" in result.output
+
+
+def test_since_takes_a_date_and_says_so_for_a_dataset_version(report_db, tmp_path):
+    import pytest
+
+    from corevar.report import write_report
+
+    with pytest.raises(ValueError, match=r"takes a date .*keeps no earlier versions"):
+        write_report(tmp_path, db=report_db, since="f462fe10dc7d")
+    assert not (tmp_path / "corevar-report.html").exists()

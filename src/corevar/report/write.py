@@ -25,6 +25,14 @@ def _day(value: date | str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
+        import re
+
+        if re.fullmatch(r"[0-9a-f]{12}", value.strip()):  # what `corevar data` prints as the dataset version
+            raise ValueError(
+                f'{name} "{value}" looks like a dataset version; {name} takes a date (YYYY-MM-DD): the store keeps '
+                "no earlier versions (a version is a hash of the live observations), but every observation keeps "
+                "its publication date, so the data as known on a day can always be rebuilt"
+            ) from None
         raise ValueError(f'{name} "{value}" is not a date; expected YYYY-MM-DD, e.g. 2026-04-27') from None
 
 

@@ -24,6 +24,23 @@ if TYPE_CHECKING:
 __all__ = ["END", "MAX_MOVES", "START", "chains"]
 
 START, END = date(2025, 4, 28), date(2026, 4, 28)  # the seed post's "over the past year"
+# the seed post's baskets first, then the Bloomberg ones, then any other; benchmarks last, the S&P 500 first
+ORDER = (
+    "openai-chain",
+    "google-chain",
+    "anthropic-chain",
+    "openai-bloomberg",
+    "alphabet-bloomberg",
+    "sp500",
+    "nasdaq-100",
+)
+
+
+def _ordered(baskets: dict[str, Any]) -> list[Any]:
+    rank = {b: i for i, b in enumerate(ORDER)}
+    return sorted(baskets.values(), key=lambda b: (b.kind != "chain", rank.get(b.id, len(ORDER)), b.id))
+
+
 MAX_MOVES = 40
 HOW_TO = (
     "No stock prices in the store, so the chain claims are judged from the moves the dataset reports (below). To "
@@ -53,7 +70,7 @@ def _day(value: Any) -> date | None:
 
 
 def _basket_views(baskets: dict[str, Any]) -> tuple[BasketView, ...]:
-    ordered = sorted(baskets.values(), key=lambda b: (b.kind != "chain", b.id))
+    ordered = _ordered(baskets)
     return tuple(
         BasketView(
             b.id,
@@ -88,7 +105,7 @@ def _compare(
     from ... import chains
 
     currency = "USD" if fx is not None and len(fx) else "local"
-    ordered = sorted(baskets.values(), key=lambda b: (b.kind != "chain", b.id))
+    ordered = _ordered(baskets)
     levels: dict[str, Any] = {}
     series: dict[str, Any] = {}
     notes: list[str] = []
@@ -116,7 +133,7 @@ def _compare(
         if bench and b.id != bench and math.isfinite(bench_total) and math.isfinite(total):
             gap = f"{(total - bench_total) * 100:+.0f}".replace("-", "−")
             vs = f"{gap} pp vs {baskets[bench].name}"
-        priced = f"{len(bs.weights)} of {len(b.constituents)} members priced"
+        priced = f"{len(bs.weights)}/{len(b.constituents)} priced"
         row_notes = "; ".join(bs.notes)
         if len(bs.gaps):
             row_notes = "; ".join(

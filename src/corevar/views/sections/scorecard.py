@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ...units import format_change
 from .._data import KIND_RANK, Rec, basis_family, is_period, period_label, safe_url
 from ..model import Scorecard, ScoreCell, ScoreRow
 from ..numbers import fmt, fmt_growth, fmt_month, pct_points
@@ -122,7 +123,7 @@ def _cell(ctx: Ctx, rows: list[Rec], unit: str, stale_days: int) -> ScoreCell:
             elif prev.value > 0 and last.value > 0:
                 change = last.value / prev.value - 1
                 when = period_label(prev.basis) if is_period(prev.basis) else fmt_month(prev.as_of)
-                growth = f"{change * 100:+.0f}% vs {when}"
+                growth = f"{format_change(change)} vs {when}"  # "+13%", or "49×" above +100%
             change = last.value - prev.value
         else:
             start = date.fromordinal(last.as_of.toordinal() - 365)

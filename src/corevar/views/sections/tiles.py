@@ -29,6 +29,11 @@ WANTED: tuple[tuple[str, str, str], ...] = (
     ("anthropic", "market_share", "enterprise_llm_api_spend_menlo"),
     ("openai", "cash_burn", "fiscal year"),
 )
+# a tile is narrow: the metric and basis as a reader says them (else the scorecard row's label, parenthesis dropped)
+SHORT: dict[tuple[str, str], tuple[str, str]] = {
+    ("arr", "run_rate"): ("ARR", "annualised run-rate revenue"),
+    ("market_share", "enterprise_llm_api_spend_menlo"): ("Share of enterprise LLM API spend", "Menlo Ventures survey"),
+}
 
 
 def _claims(ctx: Ctx) -> dict[tuple[str, str], list[str]]:
@@ -70,6 +75,7 @@ def tiles(ctx: Ctx, board: Scorecard) -> tuple[KpiTile, ...]:
     out = []
     for row, cell, lab in picked[:MAX_TILES]:
         metric, _, basis = row.label.partition(", ")
+        metric, basis = SHORT.get((row.metric, row.basis), (metric.split(" (")[0], basis))
         subject = cell.what or ctx.names.entity(lab)
         if row.basis in PERIODS:  # "Cash burn, per fiscal year" of "FY2025": OpenAI, cash burn, FY2025
             subject, basis = ctx.names.entity(lab), cell.what or basis
