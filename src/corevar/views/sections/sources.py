@@ -12,13 +12,15 @@ __all__ = ["MAX_SOURCES", "sources"]
 MAX_SOURCES = 400
 
 
-def sources(frame: Any) -> tuple[tuple[SourceView, ...], int]:
-    """(the most cited sources, sorted by publisher; the total number of distinct sources), counted in DuckDB."""
+def sources(frame: Any, con: Any = None) -> tuple[tuple[SourceView, ...], int]:
+    """(the most cited sources, sorted by publisher; the total number of distinct sources), counted in DuckDB
+    (on the build's shared in-memory connection ``con`` when given)."""
     if frame is None or len(frame) == 0:
         return (), 0
     import duckdb
 
-    con = duckdb.connect()
+    own = con is None
+    con = duckdb.connect() if own else con
     try:
         con.register("frame", frame)
         total = con.execute("SELECT count(DISTINCT source_url) FROM frame").fetchone()[0]
@@ -30,7 +32,8 @@ def sources(frame: Any) -> tuple[tuple[SourceView, ...], int]:
             [MAX_SOURCES],
         ).fetchall()
     finally:
-        con.close()
+        if own:
+            con.close()
     rows.sort(key=lambda r: (text(r[1]).lower(), text(r[0]).lower()))
     out = [
         SourceView(text(publisher), text(title), text(url), safe_url(text(url)), published, int(n))
