@@ -41,7 +41,7 @@ from .readers import (
     open_file,
     records_source,
 )
-from .validate import GUARD_MESSAGE, guarded_sql, problems_sql
+from .validate import GUARD_MESSAGE, UNTRIMMED_MESSAGE, guarded_sql, problems_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -174,6 +174,40 @@ def _run(
     progress: Callable[[int], None] | None,
     remember_ids: bool,
 ) -> IngestResult:
+    # CSV cells are first read as they are (the clean fast path); a file with a cell to trim is read again,
+    # trimmed. Only files can be read twice (records and --parse-human batches stream by once), and only when this
+    # ingest owns its transaction: inside another one (the store's bundled-data sync) a failed statement rolls the
+    # outer work back too, so there would be nothing to retry into.
+    rereadable = not parse_human and all(isinstance(s, CsvSource) for s in sources)
+    if rereadable and not problems and getattr(store, "_depth", None) == 0:
+        try:
+            return _attempt(
+                store, sources, problems, files, origin, parse_human, batch_rows, progress, remember_ids, clean=True
+            )
+        except _Untrimmed:
+            pass
+    return _attempt(
+        store, sources, problems, files, origin, parse_human, batch_rows, progress, remember_ids, clean=False
+    )
+
+
+class _Untrimmed(Exception):
+    """The clean fast path met a cell that trimming would change; the ingest starts again, trimming."""
+
+
+def _attempt(
+    store: Ledger,
+    sources: list[CsvSource | BatchSource],
+    problems: Problems,
+    files: int,
+    origin: str,
+    parse_human: bool,
+    batch_rows: int,
+    progress: Callable[[int], None] | None,
+    remember_ids: bool,
+    *,
+    clean: bool,
+) -> IngestResult:
     import duckdb
 
     con = store.con
@@ -191,8 +225,12 @@ def _run(
                     _diagnose(con, sql, params, batch, label, csv, problems)
                     continue
                 try:
-                    state.rows += store.append(guarded_sql(sql), params, origin=origin, ingested_at=stamp, batch=batch)
+                    state.rows += store.append(
+                        guarded_sql(sql, clean=clean), params, origin=origin, ingested_at=stamp, batch=batch
+                    )
                 except duckdb.Error as exc:
+                    if clean and UNTRIMMED_MESSAGE in str(exc):
+                        raise _Untrimmed from exc  # the transaction rolls back; _run reads again, trimming
                     store.abort()
                     state.diagnosing = True
                     _explain(con, exc, sql, params, batch, label, csv, problems)

@@ -30,7 +30,9 @@ __all__ = [
     "REQUIRED",
     "RULES",
     "TIERS",
+    "UNTRIMMED_MESSAGE",
     "guarded_sql",
+    "invalid_sql",
     "problems_sql",
     "typed_sql",
 ]
@@ -63,6 +65,7 @@ TIERS = ("primary", "major", "secondary")
 MAX_PROBLEMS = 200
 EARLIEST = date(2000, 1, 1)
 GUARD_MESSAGE = "corevar: a row failed validation"
+UNTRIMMED_MESSAGE = "corevar: a cell needs trimming"
 
 
 def _q(expr: str) -> str:
@@ -186,24 +189,28 @@ def _dates(sql: str) -> str:
     )
 
 
-def typed_sql(source_sql: str, *, line: bool) -> str:
-    """The rows of ``source_sql`` (text columns :data:`COLUMNS`, and ``_line`` if ``line``) trimmed, typed and
-    joined to the registry tables (metrics, entities, products) the rules read."""
+def typed_sql(source_sql: str, *, line: bool, trim: bool = True) -> str:
+    """The rows of ``source_sql`` (text columns :data:`COLUMNS`, and ``_line`` if ``line``) typed and joined to the
+    registry tables (metrics, entities, products) the rules read; cells trimmed (blank ones missing) if ``trim``."""
     keep = ", _line" if line else ""
-    # Surrounding spaces are dropped and blank cells are missing. trim() on every cell was the single largest cost
-    # of an ingest (a third of it, measured), so only cells that start or end with a space are trimmed.
-    trimmed = ", ".join(
-        f"CASE WHEN {c} = '' THEN NULL WHEN {c} LIKE ' %' OR {c} LIKE '% ' THEN NULLIF(trim({c}), '') ELSE {c} END "
-        f"AS {c}"
-        for c in COLUMNS
-    )
+    if trim:
+        # Surrounding spaces are dropped and blank cells are missing. trim() on every cell was the single largest
+        # cost of an ingest (a third of it, measured), so only cells that start or end with a space are trimmed.
+        cells = ", ".join(
+            f"CASE WHEN {c} = '' THEN NULL WHEN {c} LIKE ' %' OR {c} LIKE '% ' THEN NULLIF(trim({c}), '') "
+            f"ELSE {c} END AS {c}"
+            for c in COLUMNS
+        )
+        source = f"SELECT {cells}{keep} FROM ({source_sql})"
+    else:
+        source = source_sql
     return f"""
         SELECT b.*,
                TRY_CAST(b.value AS DOUBLE) AS v, TRY_CAST(b.low AS DOUBLE) AS lo, TRY_CAST(b.high AS DOUBLE) AS hi,
                TRY_CAST(b.as_of AS DATE) AS a, TRY_CAST(b.published AS DATE) AS p,
                m.unit AS m_unit, m.basis AS m_basis, m.basis_required AS m_basis_required,
                e.id AS e_id, pr.entity AS p_entity
-        FROM (SELECT {trimmed}{keep} FROM ({source_sql})) b
+        FROM ({source}) b
         LEFT JOIN metrics m ON m.id = b.metric
         LEFT JOIN entities e ON e.id = b.entity
         LEFT JOIN products pr ON pr.id = b.product
@@ -214,15 +221,87 @@ def _any_problem() -> str:
     return " OR ".join(f"({cond})" for _, cond, _ in RULES)
 
 
-def guarded_sql(source_sql: str) -> str:
+# The fast path's test of a row: true exactly when some rule of RULES fails (a test pins the two together on rows
+# made to break each rule and its edges). RULES is written to explain each problem; this is written to be cheap:
+# each condition once, NULL tests folded into the joins (an unknown or missing entity both leave e_id NULL), and
+# a date recognised by printing it back (a real YYYY-MM-DD day prints as itself) instead of a regular expression.
+_INVALID = " OR ".join(
+    (
+        "e_id IS NULL",
+        "m_unit IS NULL",
+        "unit IS DISTINCT FROM m_unit",
+        "(product IS NOT NULL AND p_entity IS DISTINCT FROM entity)",
+        "v IS NULL",
+        "NOT isfinite(v)",
+        "contains(value, '_')",
+        "(low IS NOT NULL AND (lo IS NULL OR NOT isfinite(lo) OR contains(low, '_')))",
+        "(high IS NOT NULL AND (hi IS NULL OR NOT isfinite(hi) OR contains(high, '_')))",
+        "(v < 0 AND m_unit <> 'fraction')",
+        "lo > v",
+        "hi < v",
+        "a IS NULL",
+        "a < $earliest",
+        "a > DATE '9999-12-31'",
+        "CAST(a AS VARCHAR) <> as_of",
+        "p IS NULL",
+        "p < $earliest",
+        "p > $tomorrow",
+        "CAST(p AS VARCHAR) <> published",
+        "(p < a AND kind IN ('official', 'reported', 'estimate'))",
+        "kind IS NULL",
+        f"kind NOT IN ({', '.join(repr(k) for k in KINDS)})",
+        "(basis IS NULL AND m_basis_required)",
+        "(basis IS NOT NULL AND m_basis IS NOT NULL AND NOT list_contains(m_basis, basis))",
+        "source_url IS NULL",
+        f"NOT regexp_matches(source_url, '{_URL}')",
+        "publisher IS NULL",
+        f"(tier IS NOT NULL AND tier NOT IN ({', '.join(repr(t) for t in TIERS)}))",
+        f"(via_url IS NOT NULL AND NOT regexp_matches(via_url, '{_URL}'))",
+    )
+)
+
+# Columns whose text is stored as given, unchecked by any rule that a surrounding space would fail.
+_FREE_TEXT = ("publisher", "title", "note", "basis")
+
+
+def _unpadded(column: str) -> str:
+    """The cell is missing, or non-blank text without a surrounding space (trimming would not change it)."""
+    return f"({column} IS NULL OR ({column} <> '' AND {column} NOT LIKE ' %' AND {column} NOT LIKE '% '))"
+
+
+def guarded_sql(source_sql: str, *, clean: bool = False) -> str:
     """Typed observation fields (what the ledger appends) of ``source_sql``; raises :data:`GUARD_MESSAGE` as soon
-    as one row breaks a rule, so nothing reaches the ledger unless every row is valid."""
+    as one row breaks a rule, so nothing reaches the ledger unless every row is valid.
+
+    ``clean`` reads the cells as they are, without trimming (the trim was a tenth of an ingest's work, and files
+    rarely need it). A cell that trimming would change either breaks a rule as it stands (an entity " openai" is
+    unknown, a date " 2024-01-05" does not print as itself, a URL may not hold a space) or sits in a free-text
+    column checked here; such a row raises :data:`UNTRIMMED_MESSAGE` instead, and the caller reads the input again
+    with ``clean=False``. A row that breaks a rule with no cell to trim raises :data:`GUARD_MESSAGE` either way.
+    So a row passes the clean guard only if trimming would leave its stored values unchanged and it is valid.
+    """
+    if clean:
+        row_unpadded = " AND ".join(_unpadded(c) for c in COLUMNS)
+        free_unpadded = " AND ".join(_unpadded(c) for c in _FREE_TEXT)
+        guard = (
+            f"CASE WHEN {_INVALID} THEN (CASE WHEN {row_unpadded} THEN error('{GUARD_MESSAGE}') "
+            f"ELSE error('{UNTRIMMED_MESSAGE}') END) "
+            f"WHEN NOT ({free_unpadded}) THEN error('{UNTRIMMED_MESSAGE}') ELSE true END"
+        )
+    else:
+        guard = f"CASE WHEN {_INVALID} THEN error('{GUARD_MESSAGE}') ELSE true END"
     return _dates(f"""
         SELECT entity, product, metric, v AS value, lo AS low, hi AS high, unit, basis, a AS as_of,
                p AS published, kind, source_url, publisher, title, note, tier, via_url
-        FROM ({typed_sql(source_sql, line=False)})
-        WHERE CASE WHEN {_any_problem()} THEN error('{GUARD_MESSAGE}') ELSE true END
+        FROM ({typed_sql(source_sql, line=False, trim=not clean)})
+        WHERE {guard}
     """)
+
+
+def invalid_sql(source_sql: str, *, trim: bool = True) -> str:
+    """``(_line, invalid)`` for every row of ``source_sql`` (with ``_line``): whether the fast path's test fails it
+    (for tests that pin it to :data:`RULES`)."""
+    return _dates(f"SELECT _line, ({_INVALID}) AS invalid FROM ({typed_sql(source_sql, line=True, trim=trim)})")
 
 
 def problems_sql(source_sql: str, *, limit: int | None) -> tuple[str, str]:
