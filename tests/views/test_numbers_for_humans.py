@@ -116,3 +116,9 @@ def test_unbounded_reads_no_ceiling_identified_within_the_data():
     text = thesis.rules[0].explanation
     assert "no ceiling identified within the data" in text, text
     assert "inf" not in text and "finite" not in text, text
+
+
+def test_a_threshold_range_reads_with_an_en_dash():
+    data = frame(wau(300e6, "2025-01-01", low=250e6, high=350e6))
+    text = _judge({"kind": "threshold", "subject": CHATGPT, "op": ">=", "value": "320M"}, data).rules[0].explanation
+    assert "250M–350M on both sides of the threshold" in text, text

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .._format import interval
 from ..model import DateOrLatest, Number, Op, RuleModel, Subject
 from . import RuleKind, register
 from ._common import OP_WORDS, OPS, C, M, N, S, nearest
@@ -61,8 +62,8 @@ def judge(rule: ThresholdRule, ctx):
     high = row.high if row.high is not None else row.value
     if OPS[rule.op](low, rule.value) != OPS[rule.op](high, rule.value):
         text = (
-            f"{ctx.name(rule.subject)} was {ev.describe()}, with a range of {ctx.human(low, unit)}-"
-            f"{ctx.human(high, unit)} on both sides of the threshold ({bound})."
+            f"{ctx.name(rule.subject)} was {ev.describe()}, with a reported range of "
+            f"{interval(low, high, unit)} on both sides of the threshold ({bound})."
         )
         return ctx.result(rule, M, text, [ev], value=row.value, threshold=rule.value)
     holds = OPS[rule.op](row.value, rule.value)
