@@ -19,7 +19,10 @@ def test_labelled_set_has_provenance_and_valid_labels() -> None:
     assert frame["title"].str.strip().str.len().min() > 0
     assert frame["title"].str.lower().is_unique
     assert all(urlparse(u).scheme in ("http", "https") and urlparse(u).hostname for u in frame["url"])
-    assert set(frame["title_from"]) <= {"page", "url"}
+    assert set(frame["title_from"]) <= {"page", "url", "digest"}
+    # a headline from a dated digest names the digest (repository, file, commit) and the day it was listed
+    digest = frame[frame["title_from"] == "digest"]
+    assert digest["via"].str.len().gt(0).all() and digest["listed"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
     dated = frame["published"][frame["published"] != ""]
     assert dated.str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?").all()
 

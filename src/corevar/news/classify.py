@@ -56,6 +56,8 @@ CONTEXT = ("capital_markets", "product_release")
 CLASSES = (*CORE, *CONTEXT, "noise")
 SIGNAL = {**dict.fromkeys(CORE, "core"), **dict.fromkeys(CONTEXT, "context"), "noise": "noise"}
 ESCALATE_BELOW = 0.5
+LEXICAL_CLASS_WEIGHT: str | None = None
+EMBEDDING_CLASS_WEIGHT: str | None = None
 HELD_OUT_SHARE = 0.3
 DATA = Path(str(resources.files("corevar.news") / "data"))
 
@@ -116,8 +118,9 @@ class LexicalTier:
 
     name = "lexical"
 
-    def __init__(self, *, c: float = 1.0) -> None:
+    def __init__(self, *, c: float = 1.0, class_weight: str | None = LEXICAL_CLASS_WEIGHT) -> None:
         self.c = c
+        self.class_weight = class_weight
         self.temperature = 1.0
         self.classes_: list[str] = []
 
@@ -140,6 +143,9 @@ class LexicalTier:
         x.data /= np.repeat(norms, np.diff(indptr))
         return x
 
+    def _fresh(self) -> LexicalTier:
+        return LexicalTier(c=self.c, class_weight=self.class_weight)
+
     def _raw_fit(self, raw: Any, labels: Any) -> LexicalTier:
         import numpy as np
 
@@ -151,7 +157,7 @@ class LexicalTier:
         self._lookup[columns] = np.arange(columns.size)
         df = np.bincount(self._lookup[raw.indices], minlength=columns.size)
         self._idf = np.log((1 + raw.shape[0]) / (1 + df)) + 1.0
-        self._model = svm.LinearSVC(C=self.c).fit(self._weigh(raw), labels)
+        self._model = svm.LinearSVC(C=self.c, class_weight=self.class_weight).fit(self._weigh(raw), labels)
         self.classes_ = list(self._model.classes_)
         # for scoring without a sparse matrix: each occurrence of column j adds idf[j] * coef[:, j]
         self._w = np.ascontiguousarray((self._model.coef_ * self._idf).T)
@@ -168,7 +174,7 @@ class LexicalTier:
         y = np.asarray(labels)
         self._raw_fit(raw, y)
         self.temperature = _fit_temperature(
-            lambda tr, te: LexicalTier(c=self.c)._raw_fit(raw[tr], y[tr])._decision(raw[te]),
+            lambda tr, te: self._fresh()._raw_fit(raw[tr], y[tr])._decision(raw[te]),
             raw.shape[0],
             y,
             self.classes_,
@@ -214,8 +220,11 @@ class EmbeddingTier:
 
     name = "embedding"
 
-    def __init__(self, *, c: float = 10.0, batch_size: int = 64) -> None:
+    def __init__(
+        self, *, c: float = 10.0, batch_size: int = 64, class_weight: str | None = EMBEDDING_CLASS_WEIGHT
+    ) -> None:
         self.c = c
+        self.class_weight = class_weight
         self.batch_size = batch_size
         self.temperature = 1.0
         self.classes_: list[str] = []
@@ -243,16 +252,19 @@ class EmbeddingTier:
         x = self.embed(texts) if embeddings is None else embeddings
         self._raw_fit(x, labels)
         self.temperature = _fit_temperature(
-            lambda tr, te: EmbeddingTier(c=self.c)._raw_fit(x[tr], np.asarray(labels)[tr])._decision(x[te]),
+            lambda tr, te: self._fresh()._raw_fit(x[tr], np.asarray(labels)[tr])._decision(x[te]),
             x.shape[0],
             np.asarray(labels),
             self.classes_,
         )
         return self
 
+    def _fresh(self) -> EmbeddingTier:
+        return EmbeddingTier(c=self.c, batch_size=self.batch_size, class_weight=self.class_weight)
+
     def _raw_fit(self, x: Any, labels: Any) -> EmbeddingTier:
         linear = _need("sklearn.linear_model")
-        self._model = linear.LogisticRegression(C=self.c, max_iter=3000).fit(x, labels)
+        self._model = linear.LogisticRegression(C=self.c, max_iter=3000, class_weight=self.class_weight).fit(x, labels)
         self.classes_ = list(self._model.classes_)
         return self
 

@@ -20,6 +20,7 @@ so ``corevar news ingest`` never writes them to the ledger.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -67,9 +68,14 @@ _METRIC_PHRASES: list[tuple[str, str, str]] = [
         "money",
     ),
     (r"market (?:cap|value|capitali[sz]ation)", "market_cap", "money"),
-    (r"valuation|valued at|valuing|value[sd]? (?:it|the company) at|post-money|pre-money|估值", "valuation", "money"),
-    (r"revenue|sales|营收|收入", "revenue", "money"),
-    (r"funding|financing|round|rais(?:e|es|ed|ing)|investment|融资", "funding_round", "money"),
+    (
+        r"valuation|valued at|valuing|value[sd]? (?:it|the company) at|post-money|pre-money|估值|(?<!deal )\bvalue\b",
+        "valuation",
+        "money",
+    ),
+    (r"\brevenues?\b|\bsales\b|营收|收入", "revenue", "money"),
+    (r"funding|financing|round|rais(?:e|es|ed|ing)|融资", "funding_round", "money"),
+    (r"investments?|backing", "_investment", "money"),
     (r"cash burn|burn(?:s|ed|ing)?(?: through)?", "cash_burn", "money"),
     (r"net loss|loss(?:es)?|\blose\b|\blost\b|losing|亏损", "net_loss", "money"),
     (r"capex|capital expenditures?|capital spending", "capex", "money"),
@@ -141,8 +147,12 @@ _QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
                          r"\bcirca|\bapprox\.?|约|大约)\s*$", re.IGNORECASE)),
 ]  # fmt: skip
 _FORWARD = re.compile(r"\b(?:expect\w*|project\w*|forecast\w*|target\w*|aim\w*|plan\w*|goal|could|would|will|"
-                      r"on track|on pace|by 20\d\d|through 20\d\d|predict\w*|seek\w*|hopes?)\b",
+                      r"on track|on pace|by 20\d\d|through 20\d\d|predict\w*|seek\w*|hopes?|set to|poised to|"
+                      r"on course|in talks|talks|discuss\w*|eye[sd]?|eyeing|upcoming|may|might|potential|"
+                      r"to (?:hit|reach|top|deploy|build|raise|invest|spend|double|triple))\b",
                       re.IGNORECASE)  # fmt: skip
+# a goal named right after the number: "in $830B valuation push", "a $1 trillion target"
+_FORWARD_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:push|target|goal|ambition|bid)\b", re.IGNORECASE)
 _THRESHOLD_BEFORE = re.compile(r"\b(?:join(?:s|ing)?|enter(?:s|ing)?)(?: the)?\s*$", re.IGNORECASE)
 _THRESHOLD_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:away|short)\b|\s*(?:[\w-]+\s+){0,3}club\b", re.IGNORECASE)
 # "10-gigawatt", "$10-billion": a hyphen before a scale or unit word joins it to the number
@@ -375,6 +385,8 @@ def _metric_for(sentence: str, q: _Quantity, clause: tuple[int, int]) -> tuple[s
                 continue
         if want == "money" and gap > 60:
             continue
+        if want == "money" and start >= q.end and re.search(r"[,:;].*(?:\$|US\s?\$|USD)\s?\d", sentence[q.end : start]):
+            continue  # "to top $30B: $900B valuation": the phrase belongs to the second number
         if want in ("percent", "watts") and gap > 40:
             continue
         if start >= q.end and want in ("money", "count") and _same_phrase(sentence[q.end : start]):
@@ -394,17 +406,36 @@ def _same_phrase(between: str) -> bool:
     )
 
 
+_OVERTAKE = re.compile(r"\b(?:surpass\w*|overt[ao]k\w*|tops?|topped|beats?|leapfrog\w*|eclips\w*|outpac\w*|"
+                       r"pass(?:es|ed)|dethron\w*|outstrip\w*|rival(?:s|ing)?)\s+$", re.IGNORECASE)  # fmt: skip
+# the name is someone else's: "Google DeepMind researcher's AI startup raises", "OpenAI partner Crusoe valued"
+_OTHERS = re.compile(r"'s\s+(?:[\w-]+\s+){0,2}(?:startup|start-up|company|firm|lab|venture|fund)\b|"
+                     r"^\W*(?:[\w-]+\s+){0,1}(?:partner|rival|backer|alums?|alumni|investor|supplier|customer)s?\s+"
+                     r"[A-Z]", re.IGNORECASE)  # fmt: skip
+# a name after the number as a counterparty: "valued at $14 billion in Nvidia, Amazon-backed round", "from Amazon"
+_COUNTERPARTY = re.compile(r"\b(?:in|from|by|with|led by|backed by)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+
+
 def _subject(
-    mentions: list[Mention], q: _Quantity, clause: tuple[int, int], title_subject: Mention | None
+    mentions: list[Mention], q: _Quantity, clause: tuple[int, int], title_subject: Mention | None, sentence: str = ""
 ) -> Mention | None:
     lo, hi = clause
     before = [m for m in mentions if lo <= m.start and m.end <= q.start]
     if before:
         # the clause's grammatical subject is usually its first name; a later name right before the number
-        # ("OpenAI's rival Anthropic's $5bn") is closer, so prefer the nearest one
-        return before[-1]
+        # ("OpenAI's rival Anthropic's $5bn") is closer, so prefer the nearest one -- unless that name is only the
+        # one being overtaken ("Anthropic overtakes OpenAI with a $1T valuation")
+        near = before[-1]
+        if sentence and _OTHERS.search(sentence[near.end : q.start]):
+            return None  # the figure belongs to a company the registry does not know: leave it unattributed
+        for i in range(len(before) - 1, 0, -1):
+            if _OVERTAKE.search(sentence[before[i - 1].end : before[i].start]) if sentence else False:
+                return before[i - 1]
+        return near
     after = [m for m in mentions if m.start >= q.end and m.end <= hi]
     if after:
+        if sentence and _COUNTERPARTY.search(sentence[q.end : after[0].start]):
+            return None  # the name after the number is an investor or a counterparty, not whose figure it is
         return after[0]
     earlier = [m for m in mentions if m.end <= q.start]
     if earlier:
@@ -413,6 +444,27 @@ def _subject(
 
 
 _PURE_LABS = ("openai", "anthropic", "xai", "deepseek", "mistral", "perplexity")
+# companies whose revenue is their coding tool's: their ARR stays ARR (Anysphere's is Cursor's)
+_CODING_COMPANIES = frozenset({"anysphere", "cognition", "replit"})
+_RECEIVE = re.compile(r"\b(?:rais\w*|secur\w*|gets?|getting|got|receiv\w*|lands?|landed|musters?|attract\w*|draws?|"
+                      r"wins?|won|clos\w*|nets?|bags?|seeks?|seeking|takes? in)\b", re.IGNORECASE)  # fmt: skip
+_BUILD = re.compile(r"\b(?:data cent(?:er|re)s?|infrastructure|campus|supercomputer|facilit\w+)\b", re.IGNORECASE)
+
+
+def _money_use(sentence: str, q: _Quantity, clause: tuple[int, int], metric: str) -> str:
+    """What money called funding or investment is: a round raised, spending on compute, or neither.
+
+    "Anthropic secures $25 billion investment" is a round; "announces $50 billion data center investment" and
+    "raising $13bn for one Texas data centre" are spending on compute (the lab's commitments, a listed company's
+    capex, decided once the subject is known); "launches a unit with $4B investment" is neither and is dropped.
+    """
+    lo, hi = clause
+    after = sentence[q.end : min(hi, q.end + 45)]
+    if _BUILD.search(after) and not re.search(r"\b(?:round|funding)\b", after, re.IGNORECASE):
+        return "_capex_or_compute"
+    if metric == "funding_round":
+        return metric
+    return "funding_round" if _RECEIVE.search(sentence[lo : q.start]) else ""
 
 
 def _buyer(mentions: list[Mention]) -> Mention | None:
@@ -421,6 +473,22 @@ def _buyer(mentions: list[Mention]) -> Mention | None:
         if m.entity in _PURE_LABS:
             return m
     return None
+
+
+def _consortium(mentions: list[Mention], q: _Quantity, clause: tuple[int, int], sentence: str) -> bool:
+    """A figure of several companies together ("OpenAI, Oracle & SoftBank $500B data center push"): no one's own."""
+    lo, _hi = clause
+    before = [m for m in mentions if lo <= m.start and m.end <= q.start]
+    listed = 1
+    for a, b in itertools.pairwise(reversed(before)):
+        if re.fullmatch(r"\s*(?:,|&|and)\s*(?:,|&|and)?\s*", sentence[b.end : a.start]):
+            listed += 1
+        else:
+            break
+    if listed >= 3:
+        return True
+    joint = re.search(r"\b(?:Stargate|joint venture|consortium|project|initiative|alliance|academy)\b", sentence, re.I)
+    return listed == 2 and joint is not None
 
 
 def _qualifier(prefix: str, q: _Quantity) -> str:
@@ -492,12 +560,18 @@ def extract_figures(
             else:
                 found = _metric_for(sentence, q, clause)
                 metric = found[0] if found else ""
+                near_text = sentence[max(clause[0], q.start - 40) : min(clause[1], q.end + 40)]
                 if metric == "_deal":
                     vendors = {m.entity for m in mentions} & _COMPUTE_VENDORS
-                    metric = "compute_commitments" if vendors and _buyer(mentions) else ""
+                    invest = re.search(r"\binvest", near_text, re.IGNORECASE)
+                    metric = "compute_commitments" if vendors and _buyer(mentions) and not invest else ""
+                if re.match(r"\s+(?:in (?:new |fresh )?funding\s+)?at (?:an? )?(?:US\s?\$|\$|USD)", sentence[q.end :]):
+                    metric = "funding_round"  # "$110B at $730B valuation": the first is the round
+                if metric in ("_investment", "funding_round"):
+                    metric = _money_use(sentence, q, clause, metric)
                 if not metric and q.kind == "money" and q.value >= 1e11:
                     # "Alphabet nears $4 trillion": a bare value that large for a listed company is its market value
-                    subject = _subject(mentions, q, clause, first_mentions)
+                    subject = _subject(mentions, q, clause, first_mentions, sentence)
                     level = _LEVEL_VERB.search(sentence[max(0, q.start - 30) : q.start])
                     if subject is not None and lexicon.entity_tickers.get(subject.entity) and level:
                         metric = "market_cap"
@@ -507,7 +581,12 @@ def extract_figures(
                 if metric == "compute_capacity":
                     value = _to_watts(sentence, q)
                     low = high = None
-            subject = _subject(mentions, q, clause, first_mentions)
+            if _consortium(mentions, q, clause, sentence):
+                continue  # a joint figure of several companies is none of theirs alone
+            subject = _subject(mentions, q, clause, first_mentions, sentence)
+            if metric == "_capex_or_compute":
+                metric = "compute_commitments" if subject is not None and subject.entity in _PURE_LABS else "capex"
+                unit = _METRIC_UNIT[metric]
             if metric in _BUYER_METRICS:
                 if _buyer(mentions) is not None:
                     subject = _buyer(mentions)  # compute is bought by the lab, whoever sells it
@@ -520,7 +599,8 @@ def extract_figures(
             assistant = lexicon.product_kind.get(product) == "assistant"
             if metric in _ALWAYS_ENTITY or (metric in _ENTITY_LEVEL and assistant):
                 product = ""
-            if metric == "arr" and lexicon.product_kind.get(product) == "coding_tool":
+            coding_tool = lexicon.product_kind.get(product) == "coding_tool"
+            if metric == "arr" and coding_tool and entity not in _CODING_COMPANIES:
                 metric, unit = "coding_revenue", "usd_per_year"
             if (metric in _USER_METRICS or metric == "_users") and lexicon.product_kind.get(product) == "coding_tool":
                 metric, unit = "coding_usage", "users"
@@ -542,6 +622,8 @@ def extract_figures(
             clause_text = sentence[clause[0] : q.start]
             if _FORWARD.search(clause_text):
                 kind = "target" if _TARGET.search(clause_text) else "projection"
+            elif _FORWARD_AFTER.match(sentence[q.end : clause[1]]):
+                kind = "target"
             elif basis.startswith("fy") and published and int(basis[2:]) > published.year:
                 kind = "projection"
             key = (entity, product, metric, round(value, 6), relation)
