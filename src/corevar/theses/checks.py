@@ -52,8 +52,8 @@ def _subjects(model: BaseModel, path: list[Any]) -> Iterator[tuple[list[Any], Su
 
 
 def _bases(ctx: Context, subject: Subject) -> set[str]:
-    rows = ctx.metric_rows(subject.metric, known=False)
-    rows = [r for r in rows if r.entity == subject.entity and r.kind not in ("target", "projection")]
+    rows = ctx.entity_rows(subject.metric, subject.entity, known=False)
+    rows = [r for r in rows if r.kind not in ("target", "projection")]
     if subject.tier is not None:
         allowed = set(ctx.registry.tier_products(subject.entity, subject.tier))
         rows = [r for r in rows if r.product in allowed]
@@ -90,7 +90,7 @@ def _check_subject(subject: Subject, registry: Registry, ctx: Context) -> list[t
     if out:
         return out
     metric = registry.metrics[subject.metric]
-    in_data = {r.basis for r in ctx.metric_rows(subject.metric, known=False)}
+    in_data = ctx.metric_bases(subject.metric)
     if subject.basis and is_pattern(subject.basis):
         if in_data and not any(fnmatchcase(b, subject.basis) for b in in_data):
             known = sorted(b for b in in_data if b)
@@ -166,7 +166,7 @@ def check_theses(theses: Sequence[Any], registry: Registry, ctx: Context) -> Non
                         f'unknown metric "{metric}"{_did_you_mean(metric, registry.metrics)}.',
                     )
                     continue
-                markets = {r.basis for r in ctx.metric_rows(metric, known=False) if r.basis}
+                markets = {b for b in ctx.metric_bases(metric) if b}
                 if markets and market not in markets:
                     add(
                         thesis,

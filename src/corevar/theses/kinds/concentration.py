@@ -59,7 +59,7 @@ def judge(rule: ConcentrationRule, ctx):
 
     market = ctx.market(rule.metric, rule.market)
     if market.empty:
-        known = [r for r in ctx.metric_rows(rule.metric, known=False) if r.basis == rule.market]
+        known = ctx.metric_rows(rule.metric, known=False, basis=rule.market)
         reason = "not_published" if known else "no_data"
         text = f"no {rule.metric.replace('_', ' ')} observations of the {rule.market} market known on {ctx.today}."
         return ctx.result(rule, N, text, reason=reason)

@@ -1,0 +1,83 @@
+"""The engine at scale: slices made once per subject, robustness re-judging reusing them (issue 8).
+
+The speed itself is a benchmark (``benchmarks/bench_check.py``, ratios in one run); these tests keep the shortcuts
+exact: the same verdicts and the same series as the straightforward computation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corevar.theses import evaluate, load_theses
+from corevar.theses.context import Context, resolve_rows, rows_of
+from corevar.theses.model import Subject
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory):
+    import corevar
+
+    db: Path = tmp_path_factory.mktemp("db") / "scale.duckdb"
+    with corevar.open(db) as cv:
+        return cv.frame(), cv.store.columns(), cv.registry()
+
+
+def _subjects_with_competing_reports(ctx: Context) -> list[Subject]:
+    rows = rows_of(ctx._frame)
+    _, competing = resolve_rows(rows)
+    by_id = {r.id: r for r in rows}
+    seen, out = set(), []
+    for chosen_id in competing:
+        r = by_id[chosen_id]
+        key = (r.entity, r.product, r.metric, r.basis)
+        if key in seen or r.kind not in ("official", "reported", "estimate"):
+            continue
+        seen.add(key)
+        out.append(Subject(entity=r.entity, product=r.product or None, metric=r.metric, basis=r.basis or None))
+    return out
+
+
+def test_a_perturbed_series_equals_resolving_the_rows_again(bundled) -> None:
+    """Leaving out a chosen report (or a competitor) gives the series a fresh resolution gives."""
+    frame, _, registry = bundled
+    ctx = Context.build(frame, registry)
+    subjects = _subjects_with_competing_reports(ctx)
+    assert subjects, "the bundled data has competing reports"
+    checked = 0
+    for subject in subjects:
+        base = ctx.series(subject)
+        for point in base.points:
+            for dropped in [{point.id}, {c.id for c in base.competing.get(point.id, [])[:1]}]:
+                if not dropped:
+                    continue
+                derived = ctx.without(dropped).series(subject)  # from the unperturbed series
+                fresh = Context.build(frame, registry).without(dropped).series(subject)  # nothing cached: resolved
+                assert [p.id for p in derived.points] == [p.id for p in fresh.points]
+                assert {k: [o.id for o in v] for k, v in derived.competing.items()} == {
+                    k: [o.id for o in v] for k, v in fresh.competing.items()
+                }
+                checked += 1
+    assert checked > 10
+
+
+def test_numpy_columns_and_the_dataframe_give_the_same_verdicts(bundled) -> None:
+    """The light commands hand the engine DuckDB's NumPy columns (no pandas); the verdicts are the same."""
+    frame, columns, registry = bundled
+    theses = load_theses()
+    a = evaluate(theses, frame, registry)
+    b = evaluate(theses, columns, registry)
+    assert [(t.id, t.verdict, t.explanation, t.robustness) for t in a.theses] == [
+        (t.id, t.verdict, t.explanation, t.robustness) for t in b.theses
+    ]
+    assert a.today == b.today and a.data_through == b.data_through
+
+
+def test_rows_of_other_subjects_are_never_made(bundled) -> None:
+    """Only the (metric, entity) slices a rule asks for become Python rows."""
+    frame, _, registry = bundled
+    ctx = Context.build(frame, registry)
+    ctx.series(Subject(entity="openai", product="chatgpt", metric="weekly_active_users"))
+    made = {k[:2] for k in ctx._slices}
+    assert made == {("weekly_active_users", "openai")}
