@@ -213,7 +213,8 @@ def news_extras(store: Any = None, *, path: str | None = None, tiers: str | None
 
     ``store`` is accepted so the caller can pass its store (the engine's extras are built per store); triaged
     items are not stored by ``corevar news ingest`` (it stores accepted figures as observations), so nothing is
-    read from it today. Headlines without a usable date are left out (R6 counts within a date window).
+    read from it today. Headlines without a usable date are left out (R6 counts within a date window); headlines
+    from the dated digest count from the day it listed them.
     """
     import pandas as pd
 
@@ -221,8 +222,12 @@ def news_extras(store: Any = None, *, path: str | None = None, tiers: str | None
 
     del store  # nothing stored to add (see above)
     frame = labelled_set(path)
-    # a headline dated only to the month or year counts from its first day
-    padded = frame["published"].map(lambda t: {10: t, 7: f"{t}-01", 4: f"{t}-01-01"}.get(len(t), ""))
+    # a headline dated only to the month or year counts from its first day; one from the dated digest, which gives
+    # no publication date, counts from the day the digest listed it (no later than that)
+    day = frame["published"]
+    if "listed" in frame:
+        day = day.where(day != "", frame["listed"])
+    padded = day.map(lambda t: {10: t, 7: f"{t}-01", 4: f"{t}-01-01"}.get(len(t), ""))
     frame = frame.assign(published=pd.to_datetime(padded, errors="coerce"))
     frame = frame[frame["published"].notna()].copy()
     if tiers:
