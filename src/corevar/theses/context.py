@@ -328,6 +328,9 @@ def resolve_rows(rows: Iterable[Row]) -> tuple[list[Row], dict[str, list[Row]]]:
     return chosen, competing
 
 
+_NO_OTHERS: tuple[Row, ...] = ()
+
+
 def chosen_because(best: Row, others: Sequence[Row]) -> str:
     """Why the conflict rule picked ``best`` over the runner-up."""
     if not others:
@@ -371,6 +374,7 @@ class Context:
             self._root: Context = self
             self._slices: dict[tuple[str, str | None, str | None, bool], list[Row]] = {}
             self._publishers: dict[str, frozenset[str]] | None = None
+            self._evidence: dict[tuple[str, str], tuple[Sequence[Row], Evidence]] = {}
             known = index.valid.copy()
             if as_of is not None and index.n:
                 known &= index.published <= np.datetime64(as_of, "D")
@@ -657,8 +661,22 @@ class Context:
 
     # -- evidence and results ------------------------------------------------------------------------------------
     def evidence(self, row: Row, role: str, series: Series | None = None) -> Evidence:
-        """An :class:`Evidence` for a chosen row, with the reports it beat (from ``series``)."""
-        others = series.competing.get(row.id, []) if series is not None else []
+        """An :class:`Evidence` for a chosen row, with the reports it beat (from ``series``).
+
+        Made once per row and list of competitors: robustness re-judges a rule many times over series that differ
+        in a point or two, and every other point's evidence is the same object again."""
+        others = series.competing.get(row.id, _NO_OTHERS) if series is not None else _NO_OTHERS
+        made = self._root._evidence
+        key = (row.id, role)
+        hit = made.get(key)
+        if hit is not None and hit[0] is others:
+            return hit[1]
+        found = self._make_evidence(row, role, others)
+        made[key] = (others, found)
+        return found
+
+    @staticmethod
+    def _make_evidence(row: Row, role: str, others: Sequence[Row]) -> Evidence:
         return Evidence(
             role=role,
             entity=row.entity,
