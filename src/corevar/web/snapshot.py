@@ -131,6 +131,7 @@ class Snapshot:
     metrics: pd.DataFrame
     entities: pd.DataFrame
     registry: Any = None  # corevar.registry.Registry where the store provides one
+    extras: dict[str, Any] | None = None  # what rule kinds outside the core read (baskets, prices, news)
     loaded_at: float = field(default_factory=time.time)
     responses: OrderedDict[str, tuple[bytes, str]] = field(default_factory=OrderedDict, repr=False)
     response_bytes: int = 0
@@ -242,7 +243,7 @@ class Snapshot:
             from ..theses import evaluate, load_theses, parse_theses
 
             theses = parse_theses(theses_text, name="request") if theses_text is not None else load_theses()
-            return _evaluate(evaluate, theses, self.frame, as_of, self.version, self.registry)
+            return _evaluate(evaluate, theses, self.frame, as_of, self.version, self.registry, self.extras)
 
         if theses_text is not None:  # judged on request, not cached: the text is the caller's
             return make()
@@ -275,17 +276,45 @@ def mark(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _evaluate(
-    evaluate: Callable[..., Any], theses: Any, frame: Any, as_of: date | None, version: str, registry: Any
+    evaluate: Callable[..., Any],
+    theses: Any,
+    frame: Any,
+    as_of: date | None,
+    version: str,
+    registry: Any,
+    extras: dict[str, Any] | None = None,
 ) -> Any:
-    """The engine's ``evaluate`` with or without the registry argument (it gains one with the one-house work)."""
+    """The engine's ``evaluate`` as the facade calls it (registry and extras where the engine takes them)."""
     params = inspect.signature(evaluate).parameters
+    kwargs: dict[str, Any] = {"as_of": as_of, "dataset_version": version}
+    if "extras" in params and extras is not None:
+        kwargs["extras"] = extras
     if "registry" in params:
         if registry is None:  # a store without the registry value object holds the shipped registry
             from ..registry import Registry
 
             registry = Registry.bundled()
-        return evaluate(theses, frame, registry, as_of=as_of, dataset_version=version)
-    return evaluate(theses, frame, as_of=as_of, dataset_version=version)
+        return evaluate(theses, frame, registry, **kwargs)
+    return evaluate(theses, frame, **kwargs)
+
+
+def _extras(store: Any) -> dict[str, Any] | None:
+    """What ``Corevar.check`` hands the engine as extras, read from the open store: the chain kinds' baskets and
+    ingested prices, the news kind's dated coverage. None where those packages are not there."""
+    out: dict[str, Any] = {}
+    try:
+        from ..chains import engine_extras
+    except ImportError:
+        engine_extras = None
+    try:
+        from ..news.kinds import news_extras
+    except ImportError:
+        news_extras = None
+    if engine_extras is not None:
+        out.update(engine_extras(store))
+    if news_extras is not None:
+        out.update(news_extras(store))
+    return out or None
 
 
 def _build_report(snap: Snapshot, as_of: date | None) -> Any:
@@ -303,9 +332,10 @@ def _build_report(snap: Snapshot, as_of: date | None) -> Any:
         from ..registry import Registry
 
         registry = Registry.bundled()
-    return build(
-        ViewSnapshot(frame=snap.known(as_of), registry=registry, dataset_version=snap.version), check, as_of=as_of
-    )
+    kwargs: dict[str, Any] = {"frame": snap.known(as_of), "registry": registry, "dataset_version": snap.version}
+    if "extras" in inspect.signature(ViewSnapshot).parameters:
+        kwargs["extras"] = snap.extras
+    return build(ViewSnapshot(**kwargs), check, as_of=as_of)
 
 
 def _store_class() -> Any:
@@ -367,9 +397,12 @@ def _load(db: Path, *, wait_s: float) -> Snapshot:
                 else store.con.execute(_ENTITIES_SQL).df()
             )
             registry = store.registry() if hasattr(store, "registry") else None
+            extras = _extras(store)
         finally:
             store.close()
-        return Snapshot(version=version, frame=frame, metrics=metrics, entities=entities, registry=registry)
+        return Snapshot(
+            version=version, frame=frame, metrics=metrics, entities=entities, registry=registry, extras=extras
+        )
     cv = _open_waiting(db, write=False, wait_s=wait_s)
     try:
         version = cv.dataset_version()
