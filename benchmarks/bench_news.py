@@ -46,16 +46,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 DATA = Path(__file__).resolve().parents[1] / "src" / "corevar" / "news" / "data"
 
 
-def timed(fn: Any, repeat: int) -> tuple[float, Any]:
-    """Median seconds of ``repeat`` calls, and the last result."""
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
 def f1_table(y: list[str], preds: dict[str, list[str]], classes: list[str]) -> tuple[str, dict[str, float]]:
     from sklearn.metrics import f1_score
 
@@ -140,14 +130,27 @@ def classification(args: argparse.Namespace) -> None:
 
     reps = args.repeat
     speed_texts = (te_texts * (args.speed_items // max(1, len(te_texts)) + 1))[: args.speed_items]
-    t_lex, _ = timed(lambda: lexical.predict_proba(speed_texts), reps)
+    # the pipelines take turns within each repeat, so a change in the machine's load falls on all of them alike
+    runs: dict[str, list[float]] = {"lexical": [], "embedding": [], "combined": [], "baseline": []}
+    outputs: dict[str, Any] = {}
+    calls = {
+        "lexical": lambda: lexical.predict_proba(speed_texts),
+        "embedding": lambda: embedding.predict_proba(te_texts),
+        "combined": lambda: combined.classify(te_texts, tiers="auto"),
+        "baseline": lambda: base_clf.predict(model.encode(te_texts)).tolist(),
+    }
+    for _ in range(reps):
+        for name, call in calls.items():
+            t0 = time.perf_counter()
+            outputs[name] = call()
+            runs[name].append(time.perf_counter() - t0)
+    t_lex, t_emb, t_comb, t_base = (statistics.median(runs[k]) for k in calls)
     lex_pred = np.array(lexical.classes_)[lexical.predict_proba(te_texts).argmax(axis=1)].tolist()
-    t_emb, emb_p = timed(lambda: embedding.predict_proba(te_texts), reps)
-    emb_pred = np.array(embedding.classes_)[emb_p.argmax(axis=1)].tolist()
-    t_comb, comb_out = timed(lambda: combined.classify(te_texts, tiers="auto"), reps)
+    emb_pred = np.array(embedding.classes_)[outputs["embedding"].argmax(axis=1)].tolist()
+    comb_out = outputs["combined"]
     comb_pred = [c.category for c in comb_out]
     escalated = sum(c.tier != "lexical" for c in comb_out) / len(comb_out)
-    t_base, base_pred = timed(lambda: base_clf.predict(model.encode(te_texts)).tolist(), reps)
+    base_pred = outputs["baseline"]
 
     table, macro = f1_table(
         te_y,
@@ -202,8 +205,10 @@ def extraction() -> None:
     from corevar.news.lexicon import Lexicon
 
     lexicon = Lexicon.from_registry()
-    print("\n| set | headlines | gold figures | corevar: P / R (entity, metric, value) | + kind (reported vs ahead) "
-          "| corevar: P / R (value only) | quantulum3: P / R (value only) | price-parser: P / R (money, value only) |")
+    print(
+        "\n| set | headlines | gold figures | corevar: P / R (entity, metric, value) | + kind (reported vs ahead) "
+        "| corevar: P / R (value only) | quantulum3: P / R (value only) | price-parser: P / R (money, value only) |"
+    )
     print("|---|---|---|---|---|---|---|---|")  # fmt: skip
     for name in ("figures_dev.jsonl", "figures_test.jsonl", "figures_holdout.jsonl", "figures_holdout2.jsonl",
                  "figures_holdout3.jsonl"):  # fmt: skip

@@ -55,9 +55,9 @@ CORE = (
 CONTEXT = ("capital_markets", "product_release")
 CLASSES = (*CORE, *CONTEXT, "noise")
 SIGNAL = {**dict.fromkeys(CORE, "core"), **dict.fromkeys(CONTEXT, "context"), "noise": "noise"}
-ESCALATE_BELOW = 0.5
-LEXICAL_CLASS_WEIGHT: str | None = None
-EMBEDDING_CLASS_WEIGHT: str | None = None
+ESCALATE_BELOW = 0.7
+LEXICAL_CLASS_WEIGHT: str | None = "balanced"
+EMBEDDING_CLASS_WEIGHT: str | None = "balanced"
 HELD_OUT_SHARE = 0.3
 DATA = Path(str(resources.files("corevar.news") / "data"))
 
