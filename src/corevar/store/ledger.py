@@ -103,13 +103,19 @@ def drop_stored(con: duckdb.DuckDBPyConnection, ingested_at: datetime) -> int:
     ).fetchone()
     if not row or (row[0] == 0 and not row[1]):
         return 0
+    # The rows to remove: new rows whose id was stored before (a semi join), and every copy of a new id but its
+    # first (an anti join against the first copies). Hash joins both; no NULL-aware `NOT IN`.
     removed = con.execute(
         """
-        DELETE FROM observations WHERE ingested_at = ? AND (
-            id IN (SELECT id FROM observations WHERE ingested_at <> ?)
-            OR rowid NOT IN (SELECT min(rowid) FROM observations WHERE ingested_at = ? GROUP BY id))
+        DELETE FROM observations WHERE rowid IN (
+            SELECT n.rowid FROM (SELECT rowid, id FROM observations WHERE ingested_at = ?) n
+            SEMI JOIN (SELECT id FROM observations WHERE ingested_at <> ?) o ON o.id = n.id
+            UNION ALL
+            SELECT n.rowid FROM (SELECT rowid FROM observations WHERE ingested_at = ?) n
+            ANTI JOIN (SELECT min(rowid) AS first FROM observations WHERE ingested_at = ? GROUP BY id) f
+                ON f.first = n.rowid)
         """,
-        [ingested_at, ingested_at, ingested_at],
+        [ingested_at, ingested_at, ingested_at, ingested_at],
     ).fetchone()
     return int(removed[0]) if removed else 0
 
