@@ -500,20 +500,28 @@ class Context:
         return hit
 
     def publisher_ids(self, publisher: str) -> frozenset[str]:
-        """The ids of every row (known on as_of) from one publisher: what "without <publisher>" leaves out."""
-        root = self._root
-        if root._publishers is None:
-            import numpy as np
+        """The ids of every row (known on as_of) from one publisher: what "without <publisher>" leaves out.
 
-            index = self._index
-            found: dict[str, set[str]] = {}
+        The publisher column is factorised once per check; each publisher's ids are then one vectorised pick."""
+        root = self._root
+        found = root._publishers.get(publisher) if root._publishers is not None else None
+        if found is not None:
+            return found
+        import numpy as np
+
+        index = self._index
+        if "publisher_codes" not in root._cache:
             positions = np.flatnonzero(root._known_mask)
-            pubs = index.column("publisher", positions)
-            ids = index.column("id", positions)
-            for pub, ident in zip(pubs, ids, strict=True):
-                found.setdefault(_text(pub) or "unknown publisher", set()).add(str(ident))
-            root._publishers = {k: frozenset(v) for k, v in found.items()}
-        return root._publishers.get(publisher, frozenset())
+            names = [p or "unknown publisher" for p in index.texts("publisher", positions)]
+            codes, distinct = _codes(names)
+            root._cache["publisher_codes"] = (positions, codes, {name: i for i, name in enumerate(distinct)})
+        positions, codes, lookup = root._cache["publisher_codes"]
+        picked = positions[codes == lookup[publisher]] if publisher in lookup else positions[:0]
+        found = frozenset(str(i) for i in index.column("id", picked))
+        if root._publishers is None:
+            root._publishers = {}
+        root._publishers[publisher] = found
+        return found
 
     def _match(self, subject: Subject, rows: list[Row], kinds: Sequence[str] | None) -> list[Row]:
         want = frozenset(kinds or subject.kinds or ACTUAL_KIND_NAMES)
