@@ -81,3 +81,16 @@ def test_rows_of_other_subjects_are_never_made(bundled) -> None:
     ctx.series(Subject(entity="openai", product="chatgpt", metric="weekly_active_users"))
     made = {k[:2] for k in ctx._slices}
     assert made == {("weekly_active_users", "openai")}
+
+
+def test_factorising_a_column_reads_missing_values_as_empty_text() -> None:
+    """Grouping by runs (one vectorised comparison) gives the codes a value-by-value pass gives."""
+    import numpy as np
+
+    from corevar.theses.context import _codes
+
+    codes, names = _codes(np.array(["a", "a", None, "b", float("nan"), "a"], dtype=object))
+    assert [names[c] for c in codes] == ["a", "a", "", "b", "", "a"]
+    masked = np.ma.masked_array(np.array(["a", "b", "b"], dtype=object), mask=[0, 1, 0])
+    codes, names = _codes(masked)
+    assert [names[c] for c in codes] == ["a", "", "b"]

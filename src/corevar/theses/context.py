@@ -13,6 +13,7 @@ filter ids. Outside kinds that want DataFrames get ``ctx.frame`` / ``ctx.resolve
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -179,15 +180,33 @@ def _day_array(column: Any) -> Any:
     return np.array([np.datetime64(d, "D") if d is not None else np.datetime64("NaT") for d in days], "datetime64[D]")
 
 
-def _codes(values: list[Any]) -> tuple[Any, list[str]]:
-    """Factorise a column: integer codes and the distinct texts (None/NaN read as "", like :func:`_text`)."""
+def _codes(values: Any) -> tuple[Any, list[str]]:
+    """Factorise a column: integer codes and the distinct texts (None/NaN read as "", like :func:`_text`).
+
+    Runs of equal values (the store hands rows sorted by entity, product, metric) are found with one vectorised
+    comparison, so only the first value of each run goes through Python."""
     import numpy as np
 
-    raw: dict[Any, int] = {}
-    codes = np.fromiter((raw.setdefault(v, len(raw)) for v in values), dtype=np.int64, count=len(values))
+    if isinstance(values, np.ma.MaskedArray):  # DuckDB's NULLs: read as None, like ``tolist()`` does
+        mask = np.ma.getmaskarray(values)
+        values = np.asarray(values.data, dtype=object).copy()
+        values[mask] = None
+    else:
+        values = np.asarray(values, dtype=object)
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, np.int64), []
+    change = np.ones(n, dtype=bool)
+    if n > 1:
+        # a value without a plain truth for != (pandas.NA) leaves every row its own run
+        with contextlib.suppress(TypeError, ValueError):
+            change[1:] = np.asarray(values[1:] != values[:-1], dtype=bool)
+    heads = np.flatnonzero(change)
     texts: dict[str, int] = {}
-    remap = np.array([texts.setdefault(_text(v), len(texts)) for v in raw], dtype=np.int64)
-    return (remap[codes] if len(remap) else codes), list(texts)
+    head_codes = np.fromiter(
+        (texts.setdefault(_text(v), len(texts)) for v in values[heads].tolist()), dtype=np.int64, count=len(heads)
+    )
+    return np.repeat(head_codes, np.diff(np.append(heads, n))), list(texts)
 
 
 class _Index:
@@ -217,8 +236,8 @@ class _Index:
         self.as_of = _day_array(frame["as_of"])
         self.published = _day_array(frame["published"])
         self.valid = ~(np.isnat(self.as_of) | np.isnat(self.published))
-        metric, metrics = _codes(self._list("metric"))
-        entity, entities = _codes(self._list("entity"))
+        metric, metrics = _codes(self._array("metric"))
+        entity, entities = _codes(self._array("entity"))
         combined = metric * max(len(entities), 1) + entity
         positions = np.flatnonzero(self.valid)
         combined = combined[positions]
@@ -232,9 +251,11 @@ class _Index:
             self.slices[(m, e)] = group
             self.by_metric.setdefault(m, []).append(e)
 
-    def _list(self, name: str) -> list[Any]:
+    def _array(self, name: str) -> Any:
+        import numpy as np
+
         col = self.cols.get(name)
-        return [None] * self.n if col is None else col.tolist()
+        return np.full(self.n, None, dtype=object) if col is None else col
 
     def column(self, name: str, positions: Any) -> list[Any]:
         col = self.cols.get(name)
