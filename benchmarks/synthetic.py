@@ -6,11 +6,32 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-HEADER = ["entity", "product", "metric", "value", "low", "high", "unit", "basis", "as_of", "published", "kind",
-          "source_url", "publisher", "title", "note"]
+HEADER = [
+    "entity",
+    "product",
+    "metric",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "basis",
+    "as_of",
+    "published",
+    "kind",
+    "source_url",
+    "publisher",
+    "title",
+    "note",
+]
 
-_SUBJECTS = [("openai", "chatgpt"), ("anthropic", "claude"), ("google", "gemini"), ("xai", "grok"),
-             ("meta", "meta-ai"), ("deepseek", "deepseek-app")]
+_SUBJECTS = [
+    ("openai", "chatgpt"),
+    ("anthropic", "claude"),
+    ("google", "gemini"),
+    ("xai", "grok"),
+    ("meta", "meta-ai"),
+    ("deepseek", "deepseek-app"),
+]
 
 
 def write_synthetic(path: Path, rows: int) -> Path:
@@ -22,7 +43,23 @@ def write_synthetic(path: Path, rows: int) -> Path:
         for i in range(rows):
             entity, product = _SUBJECTS[i % len(_SUBJECTS)]
             day = start + timedelta(days=(i // len(_SUBJECTS)) % 9000)
-            writer.writerow([entity, product, "weekly_active_users", 1_000_000 + i, "", "", "users", "",
-                             day.isoformat(), day.isoformat(), "estimate",
-                             f"https://example.org/synthetic/{i}", "SYNTHETIC", "", "synthetic benchmark row"])
+            writer.writerow(
+                [
+                    entity,
+                    product,
+                    "weekly_active_users",
+                    1_000_000 + i,
+                    "",
+                    "",
+                    "users",
+                    "",
+                    day.isoformat(),
+                    day.isoformat(),
+                    "estimate",
+                    f"https://example.org/synthetic/{i}",
+                    "SYNTHETIC",
+                    "",
+                    "synthetic benchmark row",
+                ]
+            )
     return path

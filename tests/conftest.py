@@ -12,9 +12,20 @@ from corevar.ingest import COLUMNS
 from corevar.store import Store
 
 GOOD_ROW: dict[str, str] = {
-    "entity": "openai", "product": "chatgpt", "metric": "weekly_active_users", "value": "123456789",
-    "low": "", "high": "", "unit": "users", "basis": "", "as_of": "2025-01-01", "published": "2025-01-02",
-    "kind": "estimate", "source_url": "https://example.org/synthetic", "publisher": "SYNTHETIC", "title": "",
+    "entity": "openai",
+    "product": "chatgpt",
+    "metric": "weekly_active_users",
+    "value": "123456789",
+    "low": "",
+    "high": "",
+    "unit": "users",
+    "basis": "",
+    "as_of": "2025-01-01",
+    "published": "2025-01-02",
+    "kind": "estimate",
+    "source_url": "https://example.org/synthetic",
+    "publisher": "SYNTHETIC",
+    "title": "",
     "note": "synthetic test row",
 }
 

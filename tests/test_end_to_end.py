@@ -23,11 +23,21 @@ def _verdicts() -> tuple[dict[str, str], str]:
 def test_ingesting_claude_code_usage_moves_r7(bundled_db: Path, tmp_path: Path) -> None:
     before, version = _verdicts()
     assert before["R7"] == "insufficient_data"  # the bundled data has no Claude Code user count
-    usage = write_csv(tmp_path / "claude_code.csv", [
-        row(entity="anthropic", product="claude-code", metric="coding_usage", value=value, as_of=day, published=day,
-            note="SYNTHETIC Claude Code weekly users for this test")
-        for value, day in (("1000000", "2026-01-01"), ("1050000", "2026-03-31"), ("1100000", "2026-05-31"))
-    ])
+    usage = write_csv(
+        tmp_path / "claude_code.csv",
+        [
+            row(
+                entity="anthropic",
+                product="claude-code",
+                metric="coding_usage",
+                value=value,
+                as_of=day,
+                published=day,
+                note="SYNTHETIC Claude Code weekly users for this test",
+            )
+            for value, day in (("1000000", "2026-01-01"), ("1050000", "2026-03-31"), ("1100000", "2026-05-31"))
+        ],
+    )
     assert runner.invoke(app, ["ingest", str(usage)]).exit_code == 0
     after, new_version = _verdicts()
     assert after["R7"] == "supported"  # Codex's weekly users grew far faster than +10% in five months

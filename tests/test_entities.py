@@ -19,8 +19,22 @@ runner = CliRunner()
 
 def test_user_entity_can_be_ingested_and_shown(tmp_path: Path) -> None:
     db = str(tmp_path / "e.duckdb")
-    added = runner.invoke(app, ["--db", db, "entities", "add", "acme", "--name", "Acme AI", "--kind", "lab",
-                                "--product", "acme-chat=AcmeChat:assistant"])
+    added = runner.invoke(
+        app,
+        [
+            "--db",
+            db,
+            "entities",
+            "add",
+            "acme",
+            "--name",
+            "Acme AI",
+            "--kind",
+            "lab",
+            "--product",
+            "acme-chat=AcmeChat:assistant",
+        ],
+    )
     assert added.exit_code == 0, added.output
     data = write_csv(tmp_path / "acme.csv", [row(entity="acme", product="acme-chat")])
     assert runner.invoke(app, ["--db", db, "ingest", str(data)]).exit_code == 0
@@ -34,8 +48,10 @@ def test_user_entity_can_be_ingested_and_shown(tmp_path: Path) -> None:
         (["openai", "--name", "Again"], 'Error: entity "openai" already exists (bundled); choose another id'),
         (["Bad Id", "--name", "x"], "Error: invalid entity: id: String should match pattern"),
         (["zz", "--name", "x", "--kind", "planet"], "kind: Input should be 'lab', 'company', 'chain' or 'index'"),
-        (["zz", "--name", "x", "--product", "chatgpt=Dup"],
-         'Error: product "chatgpt" already exists (it belongs to openai)'),
+        (
+            ["zz", "--name", "x", "--product", "chatgpt=Dup"],
+            'Error: product "chatgpt" already exists (it belongs to openai)',
+        ),
         (["zz", "--name", "x", "--product", "nameless"], 'Error: --product "nameless" is not ID=NAME or ID=NAME:KIND'),
     ],
 )
@@ -73,9 +89,11 @@ def test_migration_from_schema_1_keeps_data(tmp_path: Path) -> None:
     con.execute(store_module.MIGRATIONS[0])
     con.execute("INSERT INTO schema_migrations VALUES (1, now())")
     con.execute("INSERT INTO entities VALUES ('openai', 'OpenAI', 'lab', [])")
-    con.execute("INSERT INTO observations SELECT 'x1', 'openai', NULL, 'weekly_active_users', 1e8, NULL, NULL, "
-                "'users', NULL, DATE '2023-11-06', DATE '2023-11-07', 'official', 'https://example.org/s', "
-                "'SYNTHETIC', NULL, NULL, 'user', now()")
+    con.execute(
+        "INSERT INTO observations SELECT 'x1', 'openai', NULL, 'weekly_active_users', 1e8, NULL, NULL, "
+        "'users', NULL, DATE '2023-11-06', DATE '2023-11-07', 'official', 'https://example.org/s', "
+        "'SYNTHETIC', NULL, NULL, 'user', now()"
+    )
     con.close()
     with Store(path, load_bundled=False) as new:
         assert new.schema_version() == len(store_module.MIGRATIONS) == 4

@@ -15,8 +15,17 @@ FAST = settings(max_examples=80, deadline=None, derandomize=True)
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("800M", 8e8), ("$13B", 1.3e10), ("12%", 0.12), ("1,200", 1200.0), ("1.5k", 1500.0), ("2T", 2e12),
-     ("usd 3bn", 3e9), ("-4%", -0.04), (".5", 0.5)],
+    [
+        ("800M", 8e8),
+        ("$13B", 1.3e10),
+        ("12%", 0.12),
+        ("1,200", 1200.0),
+        ("1.5k", 1500.0),
+        ("2T", 2e12),
+        ("usd 3bn", 3e9),
+        ("-4%", -0.04),
+        (".5", 0.5),
+    ],
 )
 def test_parse_human_table(text: str, expected: float) -> None:
     assert parse_human(text) == pytest.approx(expected)
@@ -43,9 +52,16 @@ def test_percent_is_a_fraction(number: float) -> None:
 
 @pytest.mark.parametrize(
     ("value", "unit", "shown"),
-    [(8e8, "users", "800M"), (1.3e10, "usd_per_year", "$13.0B/yr"), (0.125, "fraction", "12.5%"),
-     (2.5, "usd_per_million_tokens", "$2.50/Mtok"), (3e9, "watts", "3.0 GW"), (-2e9, "usd", "-$2.0B"),
-     (math.nan, "usd", "—"), (None, "users", "—")],
+    [
+        (8e8, "users", "800M"),
+        (1.3e10, "usd_per_year", "$13.0B/yr"),
+        (0.125, "fraction", "12.5%"),
+        (2.5, "usd_per_million_tokens", "$2.50/Mtok"),
+        (3e9, "watts", "3.0 GW"),
+        (-2e9, "usd", "-$2.0B"),
+        (math.nan, "usd", "—"),
+        (None, "users", "—"),
+    ],
 )
 def test_format_value(value: float | None, unit: str, shown: str) -> None:
     assert format_value(value, unit) == shown
@@ -53,9 +69,15 @@ def test_format_value(value: float | None, unit: str, shown: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "unit", "shown"),
-    [(8.5e8, "users", "850M"), (1e9, "users", "1B"), (1.31e10, "usd_per_year", "$13.1B/yr"),
-     (0.368, "fraction", "36.8%"), (2.5, "usd_per_million_tokens", "$2.50/M tokens"), (1504, "points", "1,504"),
-     (math.nan, "usd", "n/a")],
+    [
+        (8.5e8, "users", "850M"),
+        (1e9, "users", "1B"),
+        (1.31e10, "usd_per_year", "$13.1B/yr"),
+        (0.368, "fraction", "36.8%"),
+        (2.5, "usd_per_million_tokens", "$2.50/M tokens"),
+        (1504, "points", "1,504"),
+        (math.nan, "usd", "n/a"),
+    ],
 )
 def test_format_value_prose(value: float, unit: str, shown: str) -> None:
     assert format_value(value, unit, prose=True) == shown

@@ -20,9 +20,7 @@ def parse_human(text: str) -> float:
     """
     match = _PATTERN.match(text)
     if not match or (match["pct"] and match["suffix"]):
-        raise ValueError(
-            f'"{text}" is not a number; write e.g. 800000000, 800M, $13B, 1.5k or 12%'
-        )
+        raise ValueError(f'"{text}" is not a number; write e.g. 800000000, 800M, $13B, 1.5k or 12%')
     value = float(match["num"].replace(",", "")) * _SUFFIX[(match["suffix"] or "").lower()]
     if match["pct"]:
         value /= 100.0
