@@ -132,3 +132,49 @@ def test_lexicon_uses_registry_ids_and_case() -> None:
         ("anthropic", "claude-code"),
         ("anthropic", "claude"),
     ]
+
+
+def levels(text: str) -> list[tuple[str, str, float, str]]:
+    return [
+        (f.entity, f.metric, round(f.value, 6), f.kind)
+        for f in extract_figures(text, LEX, published=DAY)
+        if f.relation == "level"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oracle, SoftBank & OpenAI plan a $500B data center push",  # several companies' figure together
+        "Former Google researcher’s AI startup raises $2 billion",  # someone else's (curly apostrophe too)
+        "Zeta valued at $14 billion in an Nvidia-backed round",  # Nvidia is the investor, not the subject
+        "Amazon's $8 billion Anthropic investment is now worth more",  # an investor's stake
+        "OpenAI launches a consulting unit with $4 billion investment",  # spending, not a round
+        "Salesforce stake in Anthropic reaches $5 billion",  # "Salesforce" is not sales
+    ],
+)
+def test_figures_left_unattributed_rather_than_guessed(text: str) -> None:
+    assert levels(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anthropic overtook OpenAI with a $1 trillion valuation", [("anthropic", "valuation", 1e12, "reported")]),
+        ("Anthropic secures $25 billion investment", [("anthropic", "funding_round", 25e9, "reported")]),
+        (
+            "Anthropic raising $10 billion at $350 billion value",
+            [("anthropic", "funding_round", 1e10, "reported"), ("anthropic", "valuation", 3.5e11, "reported")],
+        ),
+        (
+            "Anthropic announces $50 billion data center investment",
+            [("anthropic", "compute_commitments", 5e10, "reported")],
+        ),
+        ("Meta is raising $13bn for one Texas data centre", [("meta", "capex", 1.3e10, "reported")]),
+        ("OpenAI in talks for $50 billion funding", [("openai", "funding_round", 5e10, "projection")]),
+        ("OpenAI to deploy 10 gigawatts of chips", [("openai", "compute_capacity", 1e10, "projection")]),
+        ("Amazon eyes OpenAI stake in $830B valuation push", [("openai", "valuation", 8.3e11, "target")]),
+    ],
+)
+def test_subject_metric_and_kind(text: str, expected: list[tuple[str, str, float, str]]) -> None:
+    assert levels(text) == expected

@@ -406,10 +406,10 @@ def _same_phrase(between: str) -> bool:
     )
 
 
-_OVERTAKE = re.compile(r"\b(?:surpass\w*|overt[ao]k\w*|tops?|topped|beats?|leapfrog\w*|eclips\w*|outpac\w*|"
+_OVERTAKE = re.compile(r"\b(?:surpass\w*|overt(?:ak|ook)\w*|tops?|topped|beats?|leapfrog\w*|eclips\w*|outpac\w*|"
                        r"pass(?:es|ed)|dethron\w*|outstrip\w*|rival(?:s|ing)?)\s+$", re.IGNORECASE)  # fmt: skip
 # the name is someone else's: "Google DeepMind researcher's AI startup raises", "OpenAI partner Crusoe valued"
-_OTHERS = re.compile(r"'s\s+(?:[\w-]+\s+){0,2}(?:startup|start-up|company|firm|lab|venture|fund)\b|"
+_OTHERS = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}(?:startup|start-up|company|firm|lab|venture|fund)\b|"
                      r"^\W*(?:[\w-]+\s+){0,1}(?:partner|rival|backer|alums?|alumni|investor|supplier|customer)s?\s+"
                      r"[A-Z]", re.IGNORECASE)  # fmt: skip
 # a name after the number as a counterparty: "valued at $14 billion in Nvidia, Amazon-backed round", "from Amazon"
@@ -620,9 +620,10 @@ def extract_figures(
             basis = basis or _BASIS_REQUIRED.get(metric, "")
             kind = "reported"
             clause_text = sentence[clause[0] : q.start]
+            goal_after = _FORWARD_AFTER.match(sentence[q.end : clause[1]])
             if _FORWARD.search(clause_text):
-                kind = "target" if _TARGET.search(clause_text) else "projection"
-            elif _FORWARD_AFTER.match(sentence[q.end : clause[1]]):
+                kind = "target" if _TARGET.search(clause_text) or goal_after else "projection"
+            elif goal_after:
                 kind = "target"
             elif basis.startswith("fy") and published and int(basis[2:]) > published.year:
                 kind = "projection"
