@@ -56,3 +56,21 @@ def test_one_as_of_everywhere(rendered):
     assert view.freshness.as_of == view.as_of
     assert f"Data as of {cut}." in html  # every chart's source line states the same cut
     assert all(f"Data as of {cut}." in c.source_line for c in view.charts())
+
+
+def test_a_mixed_card_names_what_holds_and_what_does_not(rendered, report_db):
+    """A mixed verdict's sentence must not state a failed part as the finding (B4 once read "Mixed — cash burn
+    exceeds revenue (ratio 0.687)", a part the data contradicts)."""
+    _, _, view = rendered
+    by_id = {t.id: t for t in _check(report_db).theses}
+    checked = 0
+    for card in view.verdicts:
+        thesis = by_id[card.id]
+        if card.verdict != "mixed":
+            continue
+        leaves = [n for r in thesis.rules for n in r.walk() if n.figures or not n.children]
+        verdicts = {str(getattr(n.verdict, "value", n.verdict)) for n in leaves}
+        if {"supported", "contradicted"} <= verdicts:
+            assert "holds: " in card.sentence and "does not hold: " in card.sentence, card.sentence
+            checked += 1
+    assert checked, "the bundled data has no mixed claim with a part that holds and a part that fails"

@@ -177,6 +177,33 @@ def _decisive(thesis: Any) -> Any:
     return thesis.rules[0] if thesis.rules else None
 
 
+def _part(ctx: Ctx, node: Any) -> str:
+    key = _key(ctx, node)
+    what = (node.label or node.kind).rstrip(".")
+    return f"{what} ({key.text})" if key is not None else what
+
+
+def _mixed(ctx: Ctx, thesis: Any) -> str:
+    """A mixed verdict names one part that holds and one that does not, so the sentence never states a failed part
+    as if it were the finding ("cash burn exceeds revenue (ratio 0.687)")."""
+    leaves = [n for r in thesis.rules for n in r.walk() if n.figures or not n.children]
+    held = next((n for n in leaves if _value(n.verdict) == "supported"), None)
+    failed = next((n for n in leaves if _value(n.verdict) == "contradicted"), None)
+    parts = []
+    if held is not None:
+        parts.append(f"holds: {_part(ctx, held)}")
+    if failed is not None:
+        parts.append(f"does not hold: {_part(ctx, failed)}")
+    if parts:
+        return "; ".join(parts)
+    # one rule, itself mixed: its explanation says why after "but" ("direction right, but the sizes differ ...")
+    why = next((n.explanation for n in leaves if _value(n.verdict) == "mixed" and ", but " in n.explanation), "")
+    if not why:
+        return ""
+    what = (thesis.rules[0].label or thesis.text).rstrip(".")
+    return f"{what} — only partly: {why.split(', but ', 1)[1].split(' (from ', 1)[0].rstrip('.')}"
+
+
 def _grade(value: Any) -> str:
     """Robustness or confidence from the engine when it provides one ("high", 0.8 -> "80%"), else ""."""
     if value is None:
@@ -203,7 +230,9 @@ def verdicts(ctx: Ctx) -> tuple[VerdictView, ...]:
         verdict = _value(thesis.verdict)
         label = LABELS.get(verdict, verdict)
         what = (rule.label if rule is not None and rule.label else thesis.text).rstrip(".")
-        if key is not None:
+        if verdict == "mixed" and (split := _mixed(ctx, thesis)):
+            sentence = f"{label.capitalize()} — {split}."
+        elif key is not None:
             sentence = f"{label.capitalize()} — {what} ({key.text})."
         elif verdict == "insufficient_data":
             first = (rule.explanation if rule is not None else thesis.explanation).split(";")[0].rstrip(".")
