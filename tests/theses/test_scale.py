@@ -94,3 +94,46 @@ def test_factorising_a_column_reads_missing_values_as_empty_text() -> None:
     masked = np.ma.masked_array(np.array(["a", "b", "b"], dtype=object), mask=[0, 1, 0])
     codes, names = _codes(masked)
     assert [names[c] for c in codes] == ["a", "", "b"]
+
+
+def test_a_series_without_a_whole_publisher_equals_resolving_the_rows_again(bundled) -> None:
+    frame, _, registry = bundled
+    ctx = Context.build(frame, registry)
+    checked = 0
+    for subject in _subjects_with_competing_reports(ctx):
+        base = ctx.series(subject)
+        for publisher in {p.publisher for p in base.points}:
+            dropped = ctx.publisher_ids(publisher)
+            derived = ctx.without(dropped).series(subject)
+            fresh = Context.build(frame, registry).without(dropped).series(subject)
+            assert [p.id for p in derived.points] == [p.id for p in fresh.points]
+            assert {k: [o.id for o in v] for k, v in derived.competing.items()} == {
+                k: [o.id for o in v] for k, v in fresh.competing.items()
+            }
+            windowed = ctx.without(dropped).series(subject, base.points[0].as_of, base.points[-1].as_of)
+            again = Context.build(frame, registry).without(dropped)
+            fresh_windowed = again.series(subject, base.points[0].as_of, base.points[-1].as_of)
+            assert [p.id for p in windowed.points] == [p.id for p in fresh_windowed.points]
+            checked += 1
+    assert checked > 5
+
+
+def test_a_windowed_series_is_the_conflict_rule_on_the_window_rows(bundled) -> None:
+    """The window's series is cut from the whole series; the same as resolving only the rows in the window."""
+    frame, _, registry = bundled
+    ctx = Context.build(frame, registry)
+    checked = 0
+    for subject in _subjects_with_competing_reports(ctx):
+        whole = ctx.series(subject)
+        if len(whole.points) < 3:
+            continue
+        start, end = whole.points[1].as_of, whole.points[-2].as_of
+        rows = [r for r in ctx._match(subject, ctx.entity_rows(subject.metric, subject.entity), None)]
+        chosen, competing = resolve_rows([r for r in rows if start <= r.as_of <= end])
+        got = ctx.series(subject, start, end)
+        assert sorted(p.id for p in got.points) == sorted(p.id for p in chosen)
+        assert {k: [o.id for o in v] for k, v in got.competing.items()} == {
+            k: [o.id for o in v] for k, v in competing.items()
+        }
+        checked += 1
+    assert checked > 3

@@ -202,6 +202,12 @@ def _codes(values: Any) -> tuple[Any, list[str]]:
         with contextlib.suppress(TypeError, ValueError):
             change[1:] = np.asarray(values[1:] != values[:-1], dtype=bool)
     heads = np.flatnonzero(change)
+    if len(heads) > n // 4:  # mostly short runs (an unsorted column): one dict pass, texts only for distinct values
+        raw: dict[Any, int] = {}
+        codes = np.fromiter((raw.setdefault(v, len(raw)) for v in values.tolist()), dtype=np.int64, count=n)
+        distinct: dict[str, int] = {}
+        remap = np.array([distinct.setdefault(_text(v), len(distinct)) for v in raw], dtype=np.int64)
+        return remap[codes], list(distinct)
     texts: dict[str, int] = {}
     head_codes = np.fromiter(
         (texts.setdefault(_text(v), len(texts)) for v in values[heads].tolist()), dtype=np.int64, count=len(heads)
@@ -274,7 +280,7 @@ class _Index:
         if isinstance(values, np.ma.MaskedArray):
             values = values.filled("") if np.ma.getmask(values) is not np.ma.nomask else values.data
         out = values.tolist()
-        if all(type(v) is str for v in out):
+        if set(map(type, out)) <= {str}:
             return out
         return [_text(v) for v in out]
 
@@ -533,12 +539,16 @@ class Context:
         index = self._index
         if "publisher_codes" not in root._cache:
             positions = np.flatnonzero(root._known_mask)
-            names = [p or "unknown publisher" for p in index.texts("publisher", positions)]
-            codes, distinct = _codes(names)
-            root._cache["publisher_codes"] = (positions, codes, {name: i for i, name in enumerate(distinct)})
+            col = index.cols.get("publisher")
+            codes, distinct = _codes(col[positions] if col is not None else np.full(len(positions), None, object))
+            lookup: dict[str, list[int]] = {}
+            for i, name in enumerate(distinct):  # no publisher reads as "unknown publisher", as in rows
+                lookup.setdefault(name or "unknown publisher", []).append(i)
+            root._cache["publisher_codes"] = (positions, codes, lookup)
         positions, codes, lookup = root._cache["publisher_codes"]
-        picked = positions[codes == lookup[publisher]] if publisher in lookup else positions[:0]
-        found = frozenset(str(i) for i in index.column("id", picked))
+        picked = positions[np.isin(codes, lookup[publisher])] if publisher in lookup else positions[:0]
+        ids = index.column("id", picked)
+        found = frozenset(ids if set(map(type, ids)) <= {str} else map(str, ids))
         if root._publishers is None:
             root._publishers = {}
         root._publishers[publisher] = found
@@ -574,6 +584,16 @@ class Context:
         if hit is not None:
             return hit
         simple = subject.tier is None and subject.product != "*" and not is_pattern(subject.basis)
+        if simple and (start is not None or end is not None):
+            # the conflict rule groups by as_of, so a window keeps or drops whole groups: the window's series is
+            # the whole series cut to it (made once; robustness moves windows many times)
+            whole = self.series(subject, kinds=kinds)
+            points = [
+                p for p in whole.points if (start is None or p.as_of >= start) and (end is None or p.as_of <= end)
+            ]
+            out = Series(points, {p.id: whole.competing[p.id] for p in points if p.id in whole.competing})
+            self._cache[key] = out
+            return out
         if simple and self.excluded and self._root is not self:
             derived = self._derived(key)
             if derived is not None:
@@ -604,7 +624,7 @@ class Context:
         """A perturbed context's series from the unperturbed one, when that is already made: each point whose
         report was left out gives way to the next report of its group (the groups are sorted by the conflict
         rule already), so re-judging a swapped report costs a copy of the points, not a new pass over the rows.
-        None when the unperturbed series is not there or too much changed (then the rows are resolved again)."""
+        None when the unperturbed series is not there (then the rows are resolved again)."""
         root = self._root
         base: Series | None = root._cache.get(key)
         if base is None:
@@ -624,8 +644,22 @@ class Context:
             affected = {c for i, c in owner.items() if i in excluded}
         if not affected:
             return base
-        if len(affected) > 16:
-            return None
+        if len(affected) > len(base.points) // 4:  # much left out (a whole publisher): one pass over the groups
+            points, competing = [], {}
+            for p in base.points:
+                group = [p, *base.competing.get(p.id, ())] if p.id in affected else None
+                if group is None:
+                    points.append(p)
+                    if p.id in base.competing:
+                        competing[p.id] = base.competing[p.id]
+                    continue
+                kept = [r for r in group if r.id not in excluded]
+                if kept:
+                    points.append(kept[0])
+                    if len(kept) > 1:
+                        competing[kept[0].id] = kept[1:]
+            points.sort(key=lambda r: (r.as_of, r.published, r.id))
+            return Series(points, competing)
         points = [p for p in base.points if p.id not in affected]
         competing = {k: v for k, v in base.competing.items() if k not in affected}
         by_id = {p.id: p for p in base.points if p.id in affected}
