@@ -81,7 +81,7 @@ def synthetic_csv(db: Path, rows: int, path: Path) -> int:
     import pandas as pd
 
     from corevar.api import open as open_store
-    from corevar.ingest import COLUMNS
+    from corevar.load import COLUMNS
 
     with open_store(db) as cv:
         frame = cv.frame()

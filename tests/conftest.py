@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corevar.ingest import COLUMNS
+from corevar.load import COLUMNS
 from corevar.store import Store
 
 GOOD_ROW: dict[str, str] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corevar.errors import IngestError
-from corevar.ingest import ingest
+from corevar.load import ingest
 from corevar.store import Store
 from tests.conftest import row, write_csv
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from corevar import registry
 from corevar.errors import IngestError
-from corevar.ingest import ingest
+from corevar.load import ingest
 from corevar.models import Kind, Observation, Target
 from corevar.store import Store
 from tests.conftest import row, write_csv
