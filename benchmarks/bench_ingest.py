@@ -177,16 +177,16 @@ def main() -> None:
     cv_m, pd_m = _median(cv_runs, "peak_mib"), _median(pd_runs, "peak_mib")
     print(f"| ingest peak memory | {cv_m:.0f} MiB | {pd_m:.0f} MiB | {pd_m / cv_m:.2f}x |")
     if rec_runs:
-        rec_s = _median(rec_runs, "seconds")
+        rec_s, rec_c = _median(rec_runs, "seconds"), _median(rec_runs, "cpu_s")
         print(
-            f"| ingest time (same rows as a DataFrame, `ingest_records`) | {rec_s:.2f} s | {pd_s:.2f} s | "
-            f"{pd_s / rec_s:.2f}x |"
+            f"| ingest time (same rows as a DataFrame, `ingest_records`) | {rec_s:.2f} s, CPU {rec_c:.2f} s | "
+            f"{pd_s:.2f} s, CPU {pd_c:.2f} s | {pd_s / rec_s:.2f}x (CPU {pd_c / rec_c:.2f}x) |"
         )
     if old_runs:
         old_s, old_c, old_m = (_median(old_runs, k) for k in ("seconds", "cpu_s", "peak_mib"))
         print(
             f"| ingest time, the previous corevar ({args.old_src}) | {old_s:.2f} s, CPU {old_c:.2f} s, "
-            f"{old_m:.0f} MiB | {pd_s:.2f} s | {pd_s / old_s:.2f}x |"
+            f"{old_m:.0f} MiB | {pd_s:.2f} s, CPU {pd_c:.2f} s | {pd_s / old_s:.2f}x (CPU {pd_c / old_c:.2f}x) |"
         )
     print(
         f"| show one series ({pd_show['rows']:,.0f} observations, {cv_show['rows']:,.0f} dates after the conflict "
@@ -200,6 +200,13 @@ def main() -> None:
         + ", ".join(f"{r['seconds']:.2f}" for r in pd_runs)
         + ("; records " + ", ".join(f"{r['seconds']:.2f}" for r in rec_runs) if rec_runs else "")
         + ("; previous " + ", ".join(f"{r['seconds']:.2f}" for r in old_runs) if old_runs else "")
+    )
+    print(
+        "CPU (s): corevar "
+        + ", ".join(f"{r['cpu_s']:.2f}" for r in cv_runs)
+        + "; pandas "
+        + ", ".join(f"{r['cpu_s']:.2f}" for r in pd_runs)
+        + ("; previous " + ", ".join(f"{r['cpu_s']:.2f}" for r in old_runs) if old_runs else "")
     )
 
 

@@ -331,3 +331,20 @@ def test_a_padded_second_file_rereads_every_file_and_adds_each_row_once(
     assert (result.rows, result.added) == (3, 3)
     assert attempts == [True, False]
     assert store.count_all() == 3
+
+
+def test_tables_in_memory_take_the_clean_read_too(tmp_path: Path, attempts: list[bool]) -> None:
+    import pandas as pd
+
+    from corevar.load import ingest_records
+
+    clean = pd.DataFrame([row(), row(value="5", low="4", high="", title="", tier="")])  # "" is missing, as in a CSV
+    padded = pd.DataFrame([row(entity=" openai"), row(value="5", low="4", high="", title=" ", tier="", note=" n ")])
+    padded.loc[1, "note"] = clean.loc[1, "note"] + " "
+    stored = []
+    for name, frame in (("clean", clean), ("padded", padded)):
+        with Store(tmp_path / f"{name}.duckdb", load_bundled=False) as store:
+            assert ingest_records(store, frame, source_name=name).added == 2
+            stored.append(_stored(store))
+    assert stored[0] == stored[1]
+    assert attempts == [True, True, False]

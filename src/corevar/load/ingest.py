@@ -7,7 +7,9 @@ How it works, and why:
 2. **Fast path.** Each source is validated and appended in a single ``INSERT ... SELECT`` per source (per batch
    for Arrow): the rows are typed, checked against every rule (:mod:`.validate`) and given their content ids in
    one streaming pass, and the statement raises the moment a rule fails. A valid file is therefore read once,
-   never materialised, and memory stays bounded by DuckDB's memory limit whatever the file size.
+   never materialised, and memory stays bounded by DuckDB's memory limit whatever the file size. CSV cells are
+   read as they are, untrimmed; a file with a cell that trimming would change is read a second time, trimmed
+   (see :func:`corevar.load.validate.guarded_sql`), so the common clean file pays nothing for trimming.
 3. **Diagnosis.** If any rule failed, the transaction is rolled back and every source is checked again, this time
    listing every problem with its file, line and field (the first 200, and a count of the rest). Bad input is the
    rare case, so it pays for the second pass.
@@ -174,18 +176,20 @@ def _run(
     progress: Callable[[int], None] | None,
     remember_ids: bool,
 ) -> IngestResult:
-    # CSV cells are first read as they are (the clean fast path); a file with a cell to trim is read again,
-    # trimmed. Only files can be read twice (records and --parse-human batches stream by once), and only when this
-    # ingest owns its transaction: inside another one (the store's bundled-data sync) a failed statement rolls the
-    # outer work back too, so there would be nothing to retry into.
-    rereadable = not parse_human and all(isinstance(s, CsvSource) for s in sources)
+    # Cells are first read as they are (the clean fast path); input with a cell to trim is read again, trimmed.
+    # Only files and tables held in memory can be read twice (iterables of dicts and --parse-human batches stream
+    # by once), and only when this ingest owns its transaction: inside another one (the store's bundled-data sync)
+    # a failed statement rolls the outer work back too, so there would be nothing to retry into.
+    rereadable = not parse_human and all(isinstance(s, CsvSource) or s.reopen is not None for s in sources)
     if rereadable and not problems and getattr(store, "_depth", None) == 0:
         try:
             return _attempt(
                 store, sources, problems, files, origin, parse_human, batch_rows, progress, remember_ids, clean=True
             )
         except _Untrimmed:
-            pass
+            for source in sources:
+                if isinstance(source, BatchSource) and source.reopen is not None:
+                    source.batches = source.reopen()
     return _attempt(
         store, sources, problems, files, origin, parse_human, batch_rows, progress, remember_ids, clean=False
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -191,6 +191,8 @@ class BatchSource:
     label: str
     batches: Iterator[pa.Table]
     relation_sql: str = "SELECT * FROM batch"  # `batch` is bound by the code that runs the SQL
+    # Produces the batches again from the start (tables held in memory can be read twice; streams cannot).
+    reopen: Callable[[], Iterator[pa.Table]] | None = field(default=None, repr=False)
 
 
 def _text(value: Any) -> str | None:
@@ -375,6 +377,14 @@ def _arrow_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column.cast(pa.string())
 
 
+def _blank_is_missing(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Empty text as missing, as a CSV reader gives it (one vectorised pass; the validation would do the same)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+
+
 def _table_batches(table: pa.Table, label: str, problems: Problems, batch_rows: int) -> Iterator[pa.Table]:
     import pyarrow as pa
 
@@ -384,7 +394,10 @@ def _table_batches(table: pa.Table, label: str, problems: Problems, batch_rows: 
     for start in range(0, table.num_rows, batch_rows):
         part = table.slice(start, batch_rows)
         rows = part.num_rows
-        arrays = [_arrow_text(part.column(c)) if c in names else pa.nulls(rows, pa.string()) for c in COLUMNS]
+        arrays = [
+            _blank_is_missing(_arrow_text(part.column(c))) if c in names else pa.nulls(rows, pa.string())
+            for c in COLUMNS
+        ]
         arrays.append(pa.array(range(start + 1, start + rows + 1), type=pa.int64()))
         yield pa.Table.from_arrays(arrays, names=[*COLUMNS, "_line"])
 
@@ -399,14 +412,23 @@ def records_source(records: Any, label: str, problems: Problems, batch_rows: int
     if isinstance(records, pa.RecordBatch):
         records = pa.Table.from_batches([records])
     if isinstance(records, pa.Table):
-        return BatchSource(label, _table_batches(records, label, problems, batch_rows))
+        table = records
+        return BatchSource(
+            label,
+            _table_batches(table, label, problems, batch_rows),
+            reopen=lambda: _table_batches(table, label, problems, batch_rows),
+        )
     if type(records).__name__ == "DataFrame" and hasattr(records, "to_dict"):
         try:
             table = pa.Table.from_pandas(records, preserve_index=False)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column mixing types: take it row by row, as text
             rows = enumerate(records.to_dict(orient="records"), start=1)
             return BatchSource(label, _records_batches(rows, label, problems, batch_rows))
-        return BatchSource(label, _table_batches(table, label, problems, batch_rows))
+        return BatchSource(
+            label,
+            _table_batches(table, label, problems, batch_rows),
+            reopen=lambda: _table_batches(table, label, problems, batch_rows),
+        )
     if isinstance(records, dict | str | bytes):
         raise TypeError(
             "records must be an iterable of dicts, a pandas DataFrame or a pyarrow Table, "
