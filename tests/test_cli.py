@@ -358,6 +358,19 @@ def test_sources_and_conflicts(bundled_db: Path) -> None:
     assert clashes and sum(c["shown"] for c in clashes) == len(keys)  # exactly one shown per disagreement
 
 
+def test_check_a_thesis_file_with_a_control_character_exits_2_naming_file_and_line(
+    tmp_path: Path, target: tuple[Path, str]
+) -> None:
+    """A character YAML cannot read (here \\x01) is an input error like any other: no traceback."""
+    db, _ = target
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('version: 1\ntheses:\n  - id: T1\n    text: "SYNTHETIC \x01 thesis"\n', encoding="utf-8")
+    result = runner.invoke(app, ["--db", str(db), "check", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert f"Error: {bad}:4: not valid YAML: the character U+0001 is not allowed" in result.output
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+
+
 def test_ingest_bad_file_exit_code_and_store_unchanged(tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
     Store(db, load_bundled=False).close()

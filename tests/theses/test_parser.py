@@ -8,7 +8,7 @@ import pytest
 
 from corevar.errors import CorevarError
 from corevar.theses import ThesisFileError, default_theses_path, load_theses, parse_theses
-from corevar.theses.kinds import names
+from corevar.theses.plugins import names
 
 HEAD = """version: 1
 theses:
@@ -153,6 +153,27 @@ def test_parse_empty_and_non_mapping_files() -> None:
         parse_theses("", name="e.yaml")
     with pytest.raises(ThesisFileError, match=r"l\.yaml:1: expected a mapping with a 'theses' list"):
         parse_theses("- 1\n- 2\n", name="l.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "char"),
+    [
+        ('version: 1\ntheses:\n  - id: T1\n    text: "SYNTHETIC \x01 thesis"\n', 4, "U+0001"),
+        # text before the character that is longer in UTF-8 than in characters: libyaml counts bytes
+        ("version: 1\n# é — 😀\ntheses:\n  - id: T1\n\x7f\n", 5, "U+007F"),
+        ("version: 1\r\ntheses:\r\n\x00\r\n", 3, "U+0000"),
+        ("version: 1\ntheses: \ud800\n", 2, "U+D800"),  # a lone surrogate, as a JSON escape can decode to
+    ],
+)
+def test_unreadable_characters_are_thesis_file_errors_with_their_line(text: str, line: int, char: str) -> None:
+    """A control character is a YAML *reader* error (no mark, only a position); it still names file and line."""
+    with pytest.raises(ThesisFileError) as info:
+        parse_theses(text, name="c.yaml")
+    assert (
+        str(info.value).splitlines()[0]
+        == f"c.yaml:{line}: not valid YAML: the character {char} is not allowed; remove it."
+    )
+    assert info.value.problems[0].line == line
 
 
 def test_load_missing_file_is_a_thesis_file_error(tmp_path: Path) -> None:

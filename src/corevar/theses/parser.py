@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import CorevarError, Problem
-from .kinds import names as kind_names
+from ..errors import Problem, ThesisFileError
 from .model import Thesis, thesis_file_model
+from .plugins import names as kind_names
 
 __all__ = [
     "ThesisFileError",
@@ -28,20 +28,6 @@ __all__ = [
     "locate",
     "parse_theses",
 ]
-
-_MAX_SHOWN = 20
-
-
-class ThesisFileError(CorevarError):
-    """A thesis file could not be read or failed validation. ``problems`` lists every problem found."""
-
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        shown = "\n".join(str(p) for p in problems[:_MAX_SHOWN])
-        more = f"\n... and {len(problems) - _MAX_SHOWN} more problems." if len(problems) > _MAX_SHOWN else ""
-        super().__init__(f"{shown}{more}\nSee docs/theses.md for the thesis file format.")
 
 
 @dataclass(frozen=True)
@@ -60,7 +46,10 @@ def _Problem(path: str, line: int | None, where: str, field: str | None, message
     return ThesisProblem(path=path, line=line, field=field, message=message, where=where)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+_LIBYAML = hasattr(yaml, "CSafeLoader")
+
+
+class _Loader(yaml.CSafeLoader if _LIBYAML else yaml.SafeLoader):  # type: ignore[misc]
     """Safe loader (libyaml's when PyYAML has it: ten times faster, same nodes and marks) that leaves dates as
     text, so pydantic reports a bad date with its line instead of crashing."""
 
@@ -109,21 +98,21 @@ def load_theses(paths: Sequence[Path | str] | None = None) -> list[Thesis]:
 
 def parse_theses(text: str, name: str = "<string>") -> list[Thesis]:
     """Theses from YAML text; ``name`` is the file name used in error messages."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the pure-Python reader checks the characters here already
         node = loader.get_single_node()
         if node is None:
             raise ThesisFileError([_Problem(name, 1, "", None, "the file is empty; expected a mapping with 'theses'.")])
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = " ".join(s for s in (exc.context, exc.problem) if s)
-        raise ThesisFileError([_Problem(name, line, "", None, f"not valid YAML: {what}.")]) from None
     except yaml.YAMLError as exc:
-        raise ThesisFileError([_Problem(name, None, "", None, f"not valid YAML: {exc}.")]) from None
+        raise ThesisFileError([_yaml_problem(name, text, exc)]) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate (text decoded from JSON escapes), before libyaml reads it
+        line = text.count("\n", 0, exc.start) + 1
+        raise ThesisFileError([_unreadable(name, line, ord(text[exc.start]))]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     problems = _duplicate_keys(node, name) + _duplicate_ids(node, name)
     if problems:
@@ -142,6 +131,27 @@ def parse_theses(text: str, name: str = "<string>") -> list[Thesis]:
     for index, thesis in enumerate(theses):
         thesis._origin = (name, node, index)  # for load-time name checks with file:line
     return theses
+
+
+def _yaml_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
+    """The problem of a file PyYAML cannot read, with its line: scanner, parser and constructor errors carry a mark;
+    a reader error (a control character, a lone surrogate) carries only a position, which libyaml counts in bytes of
+    the UTF-8 text and the pure-Python reader in characters."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(s for s in (exc.context, exc.problem) if s)
+        return _Problem(name, line, "", None, f"not valid YAML: {what}.")
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text.encode("utf-8", "surrogatepass")[: exc.position] if _LIBYAML else text[: exc.position]
+        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return _unreadable(name, line, char)
+    return _Problem(name, None, "", None, f"not valid YAML: {exc}.")
+
+
+def _unreadable(name: str, line: int, char: int) -> Problem:
+    return _Problem(name, line, "", None, f"not valid YAML: the character U+{char:04X} is not allowed; remove it.")
 
 
 def locate(root: yaml.Node, loc: Sequence[str | int]) -> int:
