@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 class Corevar:
     """An open corevar store with the views every interface shares. Close it, or use it in a ``with`` block."""
 
-    def __init__(self, db: str | Path | None = None, *, write: bool = False) -> None:
-        self.store = Store(db, mode="w" if write else "r")
+    def __init__(self, db: str | Path | None = None, *, write: bool = False, timeout: float | None = None) -> None:
+        self.store = Store(db, mode="w" if write else "r", timeout=timeout)
         self._registry: Registry | None = None
 
     def close(self) -> None:
@@ -158,7 +158,7 @@ class Corevar:
         # The engine takes every observation and applies the as-of cut itself, so names published later (a basis,
         # a market) are still known; the page shows what was known on the day.
         everything = self.frame()
-        extras = self._extras()  # read once: the chain kinds judge from it and the chains section shows it
+        extras = self.extras()  # read once: the chain kinds judge from it and the chains section shows it
         check = self._judge(loaded, everything, day, extras)
         previous = self._judge(loaded, everything, before, extras) if before is not None else None
         frame = fr.known_on(everything, day)
@@ -167,9 +167,14 @@ class Corevar:
         when = today or datetime.now(UTC).date()
         return build(snapshot, check, as_of=day, today=when, previous=previous, since=before)
 
-    def _extras(self) -> dict[str, Any]:
-        """What rule kinds outside the core engine read from ``ctx.extras``: the stock baskets and ingested prices
-        (chain kinds) and the shipped, dated news coverage (the news kind). Built once per check or report."""
+    def extras(self) -> dict[str, Any]:
+        """What rule kinds outside the core engine read from ``ctx.extras``: the stock baskets, ingested prices and
+        exchange rates (chain kinds) and the shipped, dated news coverage (the news kind).
+
+        :meth:`check` and :meth:`report` build it once per call; a caller that keeps the data after closing the
+        store (the web server's in-memory snapshot) reads it here once and passes it as
+        ``corevar.theses.evaluate(..., extras=...)`` itself, so every face judges with the same inputs.
+        """
         from .chains import engine_extras
         from .news.kinds import news_extras
 
@@ -186,7 +191,7 @@ class Corevar:
             self.registry(),
             as_of=as_of,
             dataset_version=self.dataset_version(),
-            extras=extras if extras is not None else self._extras(),
+            extras=extras if extras is not None else self.extras(),
         )
 
     def add(self, record: dict[str, Any]) -> IngestResult:
@@ -232,14 +237,16 @@ class Corevar:
             raise UnknownNameError(f'unknown product "{product}"; run `corevar entities` for the list')
 
 
-def open(db: str | Path | None = None, *, write: bool = False) -> Corevar:
+def open(db: str | Path | None = None, *, write: bool = False, timeout: float | None = None) -> Corevar:
     """Open the corevar store at ``db`` (default: ``$COREVAR_DB`` or the user's data directory).
 
     Read-only by default: any number of readers may share a store, and reading never writes. ``write=True`` opens
     the write path (migrations, bundled-data sync, ingest, new entities) and holds the store until closed. A store
-    that is missing or out of date is brought up to date once, on either path.
+    that is missing or out of date is brought up to date once, on either path. While another process holds the
+    file, opening waits up to ``timeout`` seconds (default ``$COREVAR_LOCK_TIMEOUT`` or 10) and then raises
+    :class:`~corevar.errors.StoreBusyError`.
     """
-    return Corevar(db, write=write)
+    return Corevar(db, write=write, timeout=timeout)
 
 
 def _day(value: date | str | None) -> date | None:

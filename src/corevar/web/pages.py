@@ -212,7 +212,7 @@ def _variable_charts(snap: Snapshot, core: str, day: date | None) -> tuple[list[
     for section in getattr(model, "sections", ()):
         if getattr(section, "core", None) != core:
             continue
-        charts.extend(_chart(model, chart) for chart in getattr(section, "charts", ()))
+        charts.extend(_chart(chart) for chart in getattr(section, "charts", ()))
         for s in getattr(section, "latest", ()):  # the older report model
             p = s.latest
             latest.append(
@@ -252,19 +252,11 @@ def _variable_charts(snap: Snapshot, core: str, day: date | None) -> tuple[list[
     return charts, latest
 
 
-def _chart(model: Any, chart: Any) -> dict[str, Any]:
+def _chart(chart: Any) -> dict[str, Any]:
     """A chart of the report's model as the report's own Plotly figure, with its HTML title and caption."""
-    import inspect
+    from ..report.charts import figure
 
-    try:
-        from ..report.charts import figure
-    except ImportError:
-        fig = _plain_figure(chart)
-    else:
-        if len(inspect.signature(figure).parameters) >= 2:
-            fig = figure(chart, getattr(model, "names", {}))
-        else:
-            fig = figure(chart)
+    fig = figure(chart)
     return {
         "id": f"chart-{chart.id}",
         "title": chart.title,
@@ -272,23 +264,6 @@ def _chart(model: Any, chart: Any) -> dict[str, Any]:
         "caption": getattr(chart, "source_line", "") or getattr(chart, "caption", ""),
         "figure": _json_block(fig),
     }
-
-
-def _plain_figure(chart: Any) -> dict[str, Any]:
-    data = []
-    for s in getattr(chart, "series", []):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": _plotly_text(s.label),
-                "x": [p.as_of.isoformat() for p in s.points],
-                "y": [p.value if math.isfinite(p.value) else None for p in s.points],
-                "hovertext": [_plotly_text(f"{s.label}: {p.value:g} ({p.kind}, {p.publisher})") for p in s.points],
-                "hoverinfo": "text",
-            }
-        )
-    return {"data": data, "layout": {"height": 340, "margin": {"l": 60, "r": 20, "t": 10, "b": 40}}}
 
 
 def _plotly_text(value: Any) -> str:

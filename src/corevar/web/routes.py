@@ -21,9 +21,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from ..errors import StoreBusyError
 from .apierror import ApiError
 from .security import token_matches
-from .snapshot import BusyError, Snapshot, cache_key, etag, ingest_records, mark
+from .snapshot import Snapshot, cache_key, etag, ingest_records, mark
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -250,7 +251,7 @@ async def snapshot(request: Request) -> Snapshot:
         return snap
     try:
         return await run_in_threadpool(cache.get)
-    except BusyError as exc:
+    except StoreBusyError as exc:
         raise ApiError(503, str(exc), headers={"Retry-After": "2"}) from exc
 
 
@@ -823,7 +824,7 @@ def write(request: Request, records: list[dict[str, Any]]) -> Any:
         raise ApiError(
             422, f"{n} problem{'s' if n != 1 else ''} in the observations; nothing was written", problems_json(exc)
         ) from exc
-    except BusyError as exc:
+    except StoreBusyError as exc:
         raise ApiError(503, str(exc), headers={"Retry-After": "2"}) from exc
     except CorevarError as exc:
         raise ApiError(422, str(exc)) from exc

@@ -12,13 +12,12 @@ While a writer holds the store (an ingest in another terminal) a reload cannot o
 from the last snapshot and marks the response ``X-Corevar-Stale``; the next call after the write reloads. With no
 snapshot yet it waits a bounded time and then answers 503 with a message naming the cause.
 
-This module is the only place in the web face that touches the store, the thesis engine or the report builder, so
-a change in their call signatures is adapted here once.
+This module is the only place in the web face that opens the store (through the :func:`corevar.open` facade), runs
+the thesis engine or builds the report's view model.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 import time
@@ -29,23 +28,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CorevarError
+from ..errors import StoreBusyError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BusyError", "Snapshot", "SnapshotCache", "cache_key", "etag", "ingest_records", "resolve_db"]
+    from ..registry import Registry
+
+__all__ = ["Snapshot", "SnapshotCache", "cache_key", "etag", "ingest_records", "resolve_db"]
 
 OPEN_WAIT_S = 10.0  # how long a first load (or a write) waits for a writer to let go of the store
-RETRY_EVERY_S = 0.1
 DERIVED_SLOTS = 32  # cached verdicts/reports per snapshot (one per as-of day asked for)
 RESPONSE_BYTES = 256 * 2**20  # rendered responses kept per snapshot
-
-
-class BusyError(CorevarError):
-    """The store is held by another process for longer than the app waits."""
-
-    exit_code = 2
 
 
 def cache_key(scope: Mapping[str, Any]) -> str:
@@ -65,10 +59,8 @@ def resolve_db(db: str | Path | None) -> Path:
     """The database path the CLI would use for ``db`` (``$COREVAR_DB`` or the user's data directory)."""
     if db is not None:
         return Path(db).expanduser().resolve()
-    try:
-        from ..store import default_path
-    except ImportError:  # the store became a package
-        from ..store.schema import default_path  # type: ignore[no-redef]
+    from ..store import default_path
+
     return default_path().resolve()
 
 
@@ -85,43 +77,6 @@ def fingerprint(path: Path) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _busy(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "lock" in text or "busy" in text or "held by" in text or "being written" in text
-
-
-def _open(db: Path, *, write: bool) -> Any:
-    """``corevar.open`` read-only where the store supports it (it never writes then), else the plain open."""
-    from .. import api
-
-    params = inspect.signature(api.open).parameters
-    if "write" in params:
-        return api.open(db, write=write)
-    return api.open(db)
-
-
-def _open_waiting(db: Path, *, write: bool, wait_s: float) -> Any:
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            return _open(db, write=write)
-        except CorevarError as exc:
-            if not _busy(exc) or time.monotonic() >= deadline:
-                if _busy(exc):
-                    raise BusyError(
-                        f"the corevar store {db} is held by another process (an ingest?) and was not released "
-                        f"within {wait_s:.0f} s; try again when it finishes"
-                    ) from exc
-                raise
-        except Exception as exc:  # a raw duckdb lock error from an older store
-            if not _busy(exc) or time.monotonic() >= deadline:
-                raise BusyError(
-                    f"the corevar store {db} is held by another process (an ingest?) and was not released "
-                    f"within {wait_s:.0f} s; try again when it finishes"
-                ) from exc
-        time.sleep(RETRY_EVERY_S)
-
-
 @dataclass
 class Snapshot:
     """The live observations and registries of one dataset version, plus caches of what is derived from them."""
@@ -130,8 +85,8 @@ class Snapshot:
     frame: pd.DataFrame  # every live observation (conflicts included), as_of/published as Timestamps
     metrics: pd.DataFrame
     entities: pd.DataFrame
-    registry: Any = None  # corevar.registry.Registry where the store provides one
-    extras: dict[str, Any] | None = None  # what rule kinds outside the core read (baskets, prices, news)
+    registry: Registry
+    extras: dict[str, Any]  # what rule kinds outside the core read (baskets, prices, news): Corevar.extras()
     loaded_at: float = field(default_factory=time.time)
     responses: OrderedDict[str, tuple[bytes, str]] = field(default_factory=OrderedDict, repr=False)
     response_bytes: int = 0
@@ -243,7 +198,9 @@ class Snapshot:
             from ..theses import evaluate, load_theses, parse_theses
 
             theses = parse_theses(theses_text, name="request") if theses_text is not None else load_theses()
-            return _evaluate(evaluate, theses, self.frame, as_of, self.version, self.registry, self.extras)
+            return evaluate(
+                theses, self.frame, self.registry, as_of=as_of, dataset_version=self.version, extras=self.extras
+            )
 
         if theses_text is not None:  # judged on request, not cached: the text is the caller's
             return make()
@@ -275,143 +232,32 @@ def mark(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(shown=rows["id"].isin(chosen))
 
 
-def _evaluate(
-    evaluate: Callable[..., Any],
-    theses: Any,
-    frame: Any,
-    as_of: date | None,
-    version: str,
-    registry: Any,
-    extras: dict[str, Any] | None = None,
-) -> Any:
-    """The engine's ``evaluate`` as the facade calls it (registry and extras where the engine takes them)."""
-    params = inspect.signature(evaluate).parameters
-    kwargs: dict[str, Any] = {"as_of": as_of, "dataset_version": version}
-    if "extras" in params and extras is not None:
-        kwargs["extras"] = extras
-    if "registry" in params:
-        if registry is None:  # a store without the registry value object holds the shipped registry
-            from ..registry import Registry
-
-            registry = Registry.bundled()
-        return evaluate(theses, frame, registry, **kwargs)
-    return evaluate(theses, frame, **kwargs)
-
-
-def _extras(store: Any) -> dict[str, Any] | None:
-    """What ``Corevar.check`` hands the engine as extras, read from the open store: the chain kinds' baskets and
-    ingested prices, the news kind's dated coverage. None where those packages are not there."""
-    out: dict[str, Any] = {}
-    try:
-        from ..chains import engine_extras
-    except ImportError:
-        engine_extras = None
-    try:
-        from ..news.kinds import news_extras
-    except ImportError:
-        news_extras = None
-    if engine_extras is not None:
-        out.update(engine_extras(store))
-    if news_extras is not None:
-        out.update(news_extras(store))
-    return out or None
-
-
 def _build_report(snap: Snapshot, as_of: date | None) -> Any:
-    """The report's view model: ``corevar.views.build`` (the one the report renders), else the older builder."""
-    check = snap.check(as_of)
-    try:
-        from ..views import Snapshot as ViewSnapshot
-        from ..views import build
-    except ImportError:
-        from ..report.build import build as report_build  # type: ignore[import-not-found]
+    """The report's view model (:func:`corevar.views.build`, the one the report renders) as known on ``as_of``."""
+    from ..views import Snapshot as ViewSnapshot
+    from ..views import build
 
-        return report_build(snap.known(as_of), check, dataset_version=snap.version, as_of=as_of)
-    registry = snap.registry
-    if registry is None:  # a store without the registry value object: the shipped registry is what it holds
-        from ..registry import Registry
-
-        registry = Registry.bundled()
-    kwargs: dict[str, Any] = {"frame": snap.known(as_of), "registry": registry, "dataset_version": snap.version}
-    if "extras" in inspect.signature(ViewSnapshot).parameters:
-        kwargs["extras"] = snap.extras
-    return build(ViewSnapshot(**kwargs), check, as_of=as_of)
-
-
-def _store_class() -> Any:
-    from .. import store
-
-    return store.Store
-
-
-def _read_only_store() -> bool:
-    """Whether the store can open read-only (``Store(path, mode="r")``): then it never writes while we read."""
-    return "mode" in inspect.signature(_store_class()).parameters
-
-
-def _open_read_only(db: Path, wait_s: float) -> Any:
-    store_cls = _store_class()
-    params = inspect.signature(store_cls).parameters
-    kwargs: dict[str, Any] = {"mode": "r"}
-    if "timeout" in params:  # the store waits (bounded) itself and names who holds the lock
-        kwargs["timeout"] = wait_s
-        try:
-            return store_cls(db, **kwargs)
-        except CorevarError as exc:
-            if _busy(exc):
-                raise BusyError(str(exc)) from exc
-            raise
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            return store_cls(db, **kwargs)
-        except Exception as exc:
-            if not _busy(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise BusyError(
-                    f"the corevar store {db} is held by another process (an ingest?) and was not released "
-                    f"within {wait_s:.0f} s; try again when it finishes"
-                ) from exc
-        time.sleep(RETRY_EVERY_S)
-
-
-_ENTITIES_SQL = """
-    SELECT e.id AS entity, e.name, e.kind, array_to_string(e.tickers, ' ') AS tickers,
-           p.id AS product, p.name AS product_name, p.kind AS product_kind, p.tier, e.origin
-    FROM entities e LEFT JOIN products p ON p.entity = e.id ORDER BY e.id, p.id NULLS FIRST
-"""
+    view = ViewSnapshot(snap.known(as_of), snap.registry, snap.version, extras=snap.extras)
+    return build(view, snap.check(as_of), as_of=as_of)
 
 
 def _load(db: Path, *, wait_s: float) -> Snapshot:
-    """Read everything a snapshot holds, with the store open only for the duration of the read."""
-    if _read_only_store():
-        store = _open_read_only(db, wait_s)
-        try:
-            version = store.dataset_version()
-            frame = store.frame()
-            metrics = store.table("metrics")
-            entities = (
-                store.entities_listing()
-                if hasattr(store, "entities_listing")
-                else store.con.execute(_ENTITIES_SQL).df()
-            )
-            registry = store.registry() if hasattr(store, "registry") else None
-            extras = _extras(store)
-        finally:
-            store.close()
+    """Read everything a snapshot holds through a read-only open of the store, closed again before returning.
+
+    A read-only open never writes, and while a writer holds the file it waits at most ``wait_s`` seconds before
+    raising :class:`~corevar.errors.StoreBusyError` (naming who holds it).
+    """
+    from .. import api
+
+    with api.open(db, timeout=wait_s) as cv:
         return Snapshot(
-            version=version, frame=frame, metrics=metrics, entities=entities, registry=registry, extras=extras
+            version=cv.dataset_version(),
+            frame=cv.frame(),
+            metrics=cv.metrics(),
+            entities=cv.entities(),
+            registry=cv.registry(),
+            extras=cv.extras(),
         )
-    cv = _open_waiting(db, write=False, wait_s=wait_s)
-    try:
-        version = cv.dataset_version()
-        frame = cv.frame()
-        metrics = cv.metrics()
-        entities = cv.entities()
-    finally:
-        cv.close()
-    return Snapshot(version=version, frame=frame, metrics=metrics, entities=entities, registry=None)
 
 
 class SnapshotCache:
@@ -424,7 +270,6 @@ class SnapshotCache:
         self._fp: tuple[int, ...] | None = None
         self._lock = threading.Lock()
         self.stale = False  # the last get() answered from an older snapshot because a writer held the store
-        self._legacy_rw = not _read_only_store()
 
     def current(self) -> Snapshot | None:
         """The snapshot in memory, without looking at the file (None before the first load)."""
@@ -448,14 +293,12 @@ class SnapshotCache:
                 return self._snap
             try:
                 fresh = _load(self.db, wait_s=0.0 if self._snap is not None else self.wait_s)
-            except BusyError:
+            except StoreBusyError:
                 if self._snap is None:
                     raise
                 self.stale = True  # a writer holds the store: answer from what we have, reload next time
                 return self._snap
-            # A store that cannot open read-only may touch the file while we read; its state after we closed it
-            # is the one we hold. A read-only open never writes, so the state before it is the safe one.
-            self._fp = fingerprint(self.db) if self._legacy_rw else before
+            self._fp = before  # a read-only open never writes: the state before it is the one we read
             if self._snap is not None and fresh.version == self._snap.version:
                 fresh = self._snap  # nothing live changed (e.g. a checkpoint): keep the caches
             self._snap = fresh
@@ -475,48 +318,14 @@ class WriteResult:
 
 
 def ingest_records(db: Path, records: Iterable[Mapping[str, Any]], *, wait_s: float = OPEN_WAIT_S) -> WriteResult:
-    """Validate and append records all-or-nothing through the store's ingest path; raises IngestError or BusyError.
+    """Validate and append records all-or-nothing (:func:`corevar.load.ingest_records`, human numbers accepted);
+    raises :class:`~corevar.errors.IngestError` or, past ``wait_s``, :class:`~corevar.errors.StoreBusyError`.
 
     Problems name the record as ``request:<n>`` (n counts records from 1).
     """
-    rows = [dict(r) for r in records]
-    cv = _open_waiting(db, write=True, wait_s=wait_s)
-    try:
-        store = cv.store
-        try:
-            from ..load import ingest_records as load_ingest  # type: ignore[attr-defined]
-        except ImportError:
-            load_ingest = None
-        if load_ingest is not None:
-            params = inspect.signature(load_ingest).parameters
-            kwargs: dict[str, Any] = {"source_name": "request", "origin": "user"}
-            if "parse_human" in params:
-                kwargs["parse_human"] = True
-            result = load_ingest(store, rows, **kwargs)
-        else:
-            result = _legacy_ingest(store, rows)
-    finally:
-        cv.close()
-    return WriteResult(rows=int(getattr(result, "rows", len(rows))), added=int(getattr(result, "added", 0)))
+    from .. import api
+    from ..load import ingest_records as load_ingest
 
-
-def _legacy_ingest(store: Any, rows: list[dict[str, Any]]) -> Any:
-    """Before ``corevar.load.ingest_records``: one CSV in a temporary folder, problems renamed to request:<n>."""
-    import tempfile
-
-    from ..errors import IngestError, Problem
-    from ..ingest import ingest, records_to_file
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "request.csv"
-        path.write_text(records_to_file(rows).getvalue(), encoding="utf-8")
-        try:
-            return ingest(store, [path], parse_human=True)
-        except IngestError as exc:
-            problems = [
-                Problem(
-                    "request", None if p.line is None else p.line - 1, p.field, p.message.replace(str(path), "request")
-                )
-                for p in exc.problems
-            ]
-            raise IngestError(problems, total=exc.total) from None
+    with api.open(db, write=True, timeout=wait_s) as cv:
+        result = load_ingest(cv.store, records, source_name="request", origin="user", parse_human=True)
+    return WriteResult(rows=result.rows, added=result.added)
