@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corevar.chains import docs
-from corevar.theses.kinds import kinds
+from corevar.theses.plugins import kinds
 
 
 def test_the_kind_reference_in_docs_chains_md_is_current():

@@ -9,8 +9,8 @@ import pytest
 
 from corevar import chains
 from corevar.theses.engine import evaluate
-from corevar.theses.kinds import kinds
 from corevar.theses.parser import parse_theses
+from corevar.theses.plugins import kinds
 from tests.chains.synthetic import walk, write_csv
 
 THESES = Path(__file__).with_name("chain_theses.yaml")

@@ -9,7 +9,7 @@ from corevar.frame import COLUMNS
 from corevar.news.kinds import EXAMPLE, news_extras
 from corevar.registry import Registry
 from corevar.theses import evaluate, parse_theses
-from corevar.theses.kinds import kinds
+from corevar.theses.plugins import kinds
 
 THESIS = """
 version: 1

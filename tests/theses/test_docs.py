@@ -10,8 +10,8 @@ import yaml
 from corevar.registry import Registry
 from corevar.theses import Thesis, evaluate
 from corevar.theses.docs import builtin_kinds, kind_markdown, main, render_into
-from corevar.theses.kinds import kinds
 from corevar.theses.model import thesis_file_model
+from corevar.theses.plugins import kinds
 
 DOCS = Path(__file__).parents[2] / "docs" / "theses.md"
 

@@ -17,7 +17,7 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "chains.md"
 def block() -> str:
     import corevar.chains.kinds  # noqa: F401 (registers the kinds)
     from corevar.theses.docs import kind_markdown
-    from corevar.theses.kinds import kinds
+    from corevar.theses.plugins import kinds
 
     found = kinds()
     return BEGIN + "\n\n" + "\n".join(kind_markdown(found[n]) for n in NAMES) + END

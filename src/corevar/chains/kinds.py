@@ -1,6 +1,6 @@
 """Chain rule kinds for the thesis engine: basket returns, return attribution and event studies over prices.
 
-Registered as plug-ins (``corevar.theses.kinds.OPTIONAL`` imports this module). Each kind judges from prices
+Registered as plug-ins (``corevar.theses.plugins.OPTIONAL`` imports this module). Each kind judges from prices
 when the check is handed them (``extras["prices"]``: the long price frame of :meth:`Store.prices`, with
 ``extras["fx"]`` and ``extras["baskets"]`` optional -- see :func:`corevar.chains.engine_extras`), and otherwise
 from the reported moves in the dataset (``basket_return`` observations of the basket's registry entity), saying
@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from corevar.theses.kinds import RuleKind, register
 from corevar.theses.model import Number, RuleModel, Subject
+from corevar.theses.plugins import RuleKind, register
 from corevar.theses.result import Evidence, RuleResult, Verdict
 
 __all__ = ["ChainAttributionRule", "ChainEventRule", "ChainReturnRule"]

@@ -1,6 +1,6 @@
 """The ``news_noise`` rule kind (thesis R6): is a topic's coverage noise, and did the market treat it as such?
 
-Registered into the thesis engine as a plug-in (imported by :mod:`corevar.theses.kinds` when present). It reads
+Registered into the thesis engine as a plug-in (imported by :mod:`corevar.theses.plugins` when present). It reads
 triaged news from ``ctx.extras["news"]`` — a DataFrame (or list of dicts) with at least ``title``, ``published``
 and ``signal`` (what :func:`corevar.news.triage.to_frame` returns, or :func:`news_extras`) — and, when prices are
 loaded, ``ctx.extras["prices"]`` and ``ctx.extras["baskets"]`` from the chains package for the reaction part.
@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..theses.kinds import RuleKind, register
 from ..theses.model import DateOrLatest, RuleModel
+from ..theses.plugins import RuleKind, register
 from ..theses.result import Verdict
 
 __all__ = ["NewsNoiseRule", "judge_news_noise", "news_extras"]

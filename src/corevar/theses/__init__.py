@@ -11,9 +11,9 @@ verdicts combine are documented in docs/theses.md.
 from __future__ import annotations
 
 from .engine import combine, evaluate, evaluate_files
-from .kinds import RuleKind, register
 from .model import Source, Stance, Subject, Thesis, ThesisFile
 from .parser import ThesisFileError, ThesisProblem, default_theses_path, load_theses, parse_theses
+from .plugins import RuleKind, register
 from .render import FORMATS, render
 from .result import CheckResult, Confidence, Evidence, Robustness, RuleResult, ThesisResult, Verdict
 

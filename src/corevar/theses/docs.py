@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 
-from .kinds import BUILTIN, RuleKind, kinds
+from .plugins import BUILTIN, RuleKind, kinds
 
 __all__ = ["BEGIN", "END", "builtin_kinds", "claims_table", "kind_markdown", "kinds_markdown", "main"]
 

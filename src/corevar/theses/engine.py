@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._format import subject_name
 from .context import Context, shift
-from .kinds import get as get_kind
+from .plugins import get as get_kind
 from .result import CheckResult, Confidence, Flip, Robustness, RuleResult, ThesisResult, Verdict
 
 if TYPE_CHECKING:

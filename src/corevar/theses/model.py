@@ -156,12 +156,14 @@ def thesis_file_model(models: tuple[type[RuleModel], ...] | None = None) -> tupl
     Built once per set of registered kinds; ``models`` defaults to every registered kind's model.
     """
     if models is None:
-        from .kinds import kinds
+        from .plugins import kinds
 
         models = tuple(k.model for k in kinds().values() if k.name not in ("all", "any"))
     if models in _BUILT:
         return _BUILT[models]
-    from .kinds.logic import AllRule, AnyRule
+    from .plugins import kinds as registered
+
+    AllRule, AnyRule = registered()["all"].model, registered()["any"].model
 
     class _All(AllRule):
         rules: list[RuleT] = Field(min_length=1, description="the nested rules")  # type: ignore[valid-type]

@@ -17,8 +17,8 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import Problem, ThesisFileError
-from .kinds import names as kind_names
 from .model import Thesis, thesis_file_model
+from .plugins import names as kind_names
 
 __all__ = [
     "ThesisFileError",

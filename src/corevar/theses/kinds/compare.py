@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .._format import human
 from ..model import DateOrLatest, Number, RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import C, M, N, S, nearest
 
 

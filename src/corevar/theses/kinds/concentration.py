@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..model import DateOrLatest, RuleModel
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import C, N, S
 from ._snapshot import nearest_each
 

@@ -10,7 +10,7 @@ from pydantic import Field
 from ...units import format_window
 from .._format import change, pct
 from ..model import RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import (
     MIN_POINTS,
     MIN_SPAN_DAYS,

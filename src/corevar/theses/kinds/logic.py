@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..model import RuleModel
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 
 
 class AllRule(RuleModel):

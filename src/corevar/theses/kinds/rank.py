@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..model import DateOrLatest, Number, Op, RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import OPS, C, M, N, S
 from ._snapshot import nearest_each
 

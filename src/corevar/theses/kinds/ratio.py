@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..model import DateOrLatest, Number, Op, RuleModel, Subject, _Strict
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import OP_WORDS, OPS, C, N, S, nearest
 
 

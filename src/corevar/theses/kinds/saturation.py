@@ -11,7 +11,7 @@ from ...units import format_window
 from .. import _maths as maths
 from .._format import change, interval, pct
 from ..model import RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import C, M, N, S, all_evidence, finite, too_few, window_text
 
 LEVEL = 0.9  # the ceiling interval's level (analytics.saturation.peaked's default)

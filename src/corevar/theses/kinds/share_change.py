@@ -9,7 +9,7 @@ from pydantic import Field
 
 from .._format import points as fmt_points
 from ..model import RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import C, M, S, all_evidence, too_few, window_text
 
 

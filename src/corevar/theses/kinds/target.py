@@ -10,7 +10,7 @@ from pydantic import Field
 from .. import _maths as maths
 from .._format import pct
 from ..model import RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import C, N, S
 
 

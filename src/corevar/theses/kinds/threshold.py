@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .._format import interval
 from ..model import DateOrLatest, Number, Op, RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import OP_WORDS, OPS, C, M, N, S, nearest
 
 

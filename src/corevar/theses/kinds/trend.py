@@ -11,7 +11,7 @@ from ...units import YEAR_DAYS, format_change
 from .._format import growth as fmt_growth
 from .._format import pct
 from ..model import Change, RuleModel, Subject
-from . import RuleKind, register
+from ..plugins import RuleKind, register
 from ._common import (
     DEAD_BAND,
     MIN_POINTS,
