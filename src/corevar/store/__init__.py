@@ -14,6 +14,6 @@ writes; all SQL is parameterised.
 from __future__ import annotations
 
 from .core import Store
-from .schema import ENV_DB, ID_FIELDS, MIGRATIONS, OBSERVATION_FIELDS, TIERS, default_path, id_sql
+from .schema import MIGRATIONS, default_path
 
-__all__ = ["ENV_DB", "ID_FIELDS", "MIGRATIONS", "OBSERVATION_FIELDS", "TIERS", "Store", "default_path", "id_sql"]
+__all__ = ["MIGRATIONS", "Store", "default_path"]
