@@ -8,7 +8,7 @@ import pytest
 
 from corevar.errors import CorevarError
 from corevar.theses import ThesisFileError, default_theses_path, load_theses, parse_theses
-from corevar.theses.kinds import names
+from corevar.theses.plugins import names
 
 HEAD = """version: 1
 theses:
