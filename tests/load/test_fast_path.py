@@ -348,3 +348,47 @@ def test_tables_in_memory_take_the_clean_read_too(tmp_path: Path, attempts: list
             stored.append(_stored(store))
     assert stored[0] == stored[1]
     assert attempts == [True, True, False]
+
+
+@pytest.mark.slow
+def test_killed_during_the_trimmed_second_read_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """SIGKILL while a padded file is read the second time (trimmed): all of the ingest or none of it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from benchmarks.synthetic import write_synthetic
+
+    db = tmp_path / "k.duckdb"
+    with Store(db, load_bundled=False) as store:
+        ingest(store, [write_csv(tmp_path / "seed.csv", [row()])])
+        before = (store.count(), store.dataset_version())
+    data = write_synthetic(tmp_path / "big.csv", 400_000)
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",SYNTHETIC,", ", SYNTHETIC ,")  # the first row needs trimming
+    data.write_text("".join(lines), encoding="utf-8")
+    code = (
+        "import importlib, sys; from corevar.store import Store; from corevar.load import ingest; "
+        "m = importlib.import_module('corevar.load.ingest'); real = m._attempt\n"
+        "def spy(*a, clean):\n"
+        "    print('clean' if clean else 'trimmed', flush=True); return real(*a, clean=clean)\n"
+        "m._attempt = spy; s = Store(sys.argv[1], load_bundled=False); ingest(s, [sys.argv[2]]); s.close()"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(db), str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "clean"
+    assert proc.stdout.readline().strip() == "trimmed"
+    time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    with Store(db, "r", load_bundled=False, timeout=5) as store:
+        count = store.count()
+        assert count in (before[0], before[0] + 400_000)  # never a part of it
+    with Store(db, load_bundled=False) as store:
+        assert ingest(store, [data]).added == 400_000 - (count - before[0])
+        assert store.count() == before[0] + 400_000
