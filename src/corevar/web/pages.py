@@ -212,22 +212,7 @@ def _variable_charts(snap: Snapshot, core: str, day: date | None) -> tuple[list[
     for section in getattr(model, "sections", ()):
         if getattr(section, "core", None) != core:
             continue
-        charts.extend(_chart(chart) for chart in getattr(section, "charts", ()))
-        for s in getattr(section, "latest", ()):  # the older report model
-            p = s.latest
-            latest.append(
-                {
-                    "entity": s.entity,
-                    "product": s.product,
-                    "metric": s.metric,
-                    "label": s.label,
-                    "text": _value(p.value, p.unit or s.unit),
-                    "as_of": p.as_of,
-                    "kind": p.kind,
-                    "publisher": p.publisher,
-                    "url": p.url,
-                }
-            )
+        charts.extend(_chart(chart) for chart in section.charts)
     scorecard = getattr(model, "scorecard", None)
     labs = getattr(scorecard, "labs", ())
     for row in getattr(scorecard, "rows", ()):
