@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-COLUMNS: tuple[str, ...] = (
-    "id",
+# Every field an observation carries, in the order files and records use: the one list the loader, the ledger and
+# every frame share (tier and via_url arrived with schema migration 3).
+OBSERVATION_FIELDS: tuple[str, ...] = (
     "entity",
     "product",
     "metric",
@@ -43,6 +44,10 @@ COLUMNS: tuple[str, ...] = (
     "tier",
     "via_url",
 )
+# The factual fields that make an observation's identity: publisher spelling, title, note, tier and the copy read
+# (via_url) are not facts about the number, so a re-worded note or a re-rated source is the same observation.
+ID_FIELDS: tuple[str, ...] = OBSERVATION_FIELDS[: OBSERVATION_FIELDS.index("source_url") + 1]
+COLUMNS: tuple[str, ...] = ("id", *OBSERVATION_FIELDS)
 
 KIND_RANK: dict[str, int] = {"official": 0, "reported": 1, "estimate": 2, "target": 3, "projection": 4}
 TIER_RANK: dict[str, int] = {"primary": 0, "major": 1, "secondary": 2}  # anything else (empty) is unrated: 3

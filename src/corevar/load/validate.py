@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..frame import OBSERVATION_FIELDS
+
 __all__ = [
     "COLUMNS",
     "GUARD_MESSAGE",
@@ -38,25 +40,7 @@ __all__ = [
 ]
 
 # Every column an observation file may have, in file order (tier and via_url arrived with schema migration 3).
-COLUMNS: tuple[str, ...] = (
-    "entity",
-    "product",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "basis",
-    "as_of",
-    "published",
-    "kind",
-    "source_url",
-    "publisher",
-    "title",
-    "note",
-    "tier",
-    "via_url",
-)
+COLUMNS: tuple[str, ...] = OBSERVATION_FIELDS
 REQUIRED: frozenset[str] = frozenset(
     {"entity", "metric", "value", "unit", "as_of", "published", "kind", "source_url", "publisher"}
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
+from ..frame import ID_FIELDS, OBSERVATION_FIELDS
 
 if TYPE_CHECKING:
     import duckdb
@@ -31,45 +32,8 @@ __all__ = [
 
 ENV_DB = "COREVAR_DB"
 
-# Factual fields that make an observation's identity. Publisher spelling, title and note do not; neither do
-# ``tier`` (a rating of the source, not part of the fact) and ``via_url`` (where the copy was read): re-rating a
-# source or finding a second copy of the same report must not make the same number a second observation.
-ID_FIELDS = (
-    "entity",
-    "product",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "basis",
-    "as_of",
-    "published",
-    "kind",
-    "source_url",
-)
-
-# Every field an observation carries, in the order files and records use (the ledger adds id, origin and
-# ingested_at).
-OBSERVATION_FIELDS = (
-    "entity",
-    "product",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "basis",
-    "as_of",
-    "published",
-    "kind",
-    "source_url",
-    "publisher",
-    "title",
-    "note",
-    "tier",
-    "via_url",
-)
+# ID_FIELDS (the factual fields that make an observation's identity) and OBSERVATION_FIELDS (every field, in file
+# order) are defined once, in corevar.frame, and shared by the loader, the ledger and every frame.
 
 # How much a source is trusted, best first; NULL means unrated. Used by the conflict rule (corevar.frame.resolve).
 TIERS = ("primary", "major", "secondary")
