@@ -41,3 +41,14 @@ def test_every_default_thesis_has_its_section() -> None:
         section = text.split(f"\n### {thesis.id}\n", 1)[1].split("\n### ", 1)[0]
         for part in ("**Why**", "**Would contradict it**", "> "):
             assert part in section, f"{thesis.id}: no {part}"
+
+
+def test_a_decided_verdict_no_perturbation_reaches_is_untested_not_robust(check) -> None:
+    """R6 judges news coverage: no window to move and no observation to leave out. Zero re-judgements must not read
+    as "robust (0 perturbations)"."""
+    for thesis in check.theses:
+        rob = thesis.robustness
+        if rob is not None and rob.label != "n/a" and rob.checks == 0:
+            assert rob.label == "untested" and rob.describe().startswith("untested"), thesis.id
+    r6 = next(t for t in check.theses if t.id == "R6")
+    assert r6.robustness is not None and r6.robustness.label == "untested"

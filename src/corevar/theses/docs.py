@@ -121,6 +121,8 @@ def claims_table(result: Any) -> str:
         rob = t.robustness
         if rob is None or rob.label == "n/a":
             rob_text = "n/a"
+        elif rob.label == "untested":
+            rob_text = "untested (no perturbation applies)"
         elif not rob.flips:
             rob_text = f"robust ({rob.checks} perturbations)"
         else:

@@ -208,7 +208,9 @@ def robustness(thesis: Any, rules: tuple[RuleResult, ...], verdict: Verdict, ctx
             f"({e.publisher})"
         )
         rejudge(list(thesis.rules), ctx.without(drop), touched, what)
-    label = "fragile" if flips else "robust"
+    # a decided verdict no perturbation applies to (no window to move, no observation to leave out) is untested,
+    # not robust
+    label = "fragile" if flips else ("robust" if checks else "untested")
     return Robustness(label, checks, tuple(flips), tuple(rests))
 
 

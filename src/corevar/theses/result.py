@@ -151,7 +151,8 @@ class Robustness:
     """How a verdict stands up to the documented perturbations (docs/theses.md, "Robustness").
 
     ``label``: ``robust`` (no perturbation gives another decided verdict), ``fragile`` (some does: see
-    ``flips``), or ``n/a`` (nothing decided to perturb). ``rests_on`` lists perturbations after which the
+    ``flips``), ``untested`` (decided, but no perturbation applies: no window to move, no observation to leave
+    out) or ``n/a`` (nothing decided to perturb). ``rests_on`` lists perturbations after which the
     data no longer decides (e.g. the only source left out): not a flip, but what the verdict needs.
     """
 
@@ -163,6 +164,8 @@ class Robustness:
     def describe(self) -> str:
         if self.label == "n/a":
             return "n/a"
+        if self.label == "untested":
+            return "untested (no perturbation applies to its rules)"
         if not self.flips:
             return f"robust ({self.checks} perturbations)"
         shown = "; ".join(f.describe() for f in self.flips[:3])

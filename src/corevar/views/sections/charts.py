@@ -106,7 +106,8 @@ def _source_line(ctx: Ctx, series: list[SeriesView]) -> str:
     parts = list(seen.values())[:4]
     more = len(seen) - len(parts)
     text = "Source: " + "; ".join(parts) + (f"; {more} more" if more > 0 else "") + ". "
-    text += "Shown: the conflict rule's pick (official > reported > estimate, then newest publication)"
+    text += "Shown: the conflict rule's pick (official > reported > estimate, then source tier, then newest "
+    text += "publication)"
     text += f"; {faint} competing report{'s' if faint != 1 else ''} faint." if faint else "."
     dropped = sum(s.dropped for s in series)
     if dropped:
