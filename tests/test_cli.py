@@ -277,6 +277,20 @@ def test_readme_pipe_with_real_processes(target: tuple[Path, str], tmp_path: Pat
     assert done.stdout.strip() == "0 0 0", done.stderr  # it was "1 1 0" with DuckDB's raw lock error
 
 
+@pytest.mark.parametrize("args", [["metrics"], ["sources", "--format", "json"], ["entities", "--format", "csv"]])
+def test_a_reader_that_leaves_early_is_not_an_error(target: tuple[Path, str], args: list[str]) -> None:
+    """The README pipe exited "1 0 0" in a full CI run: `corevar entities` does not read its input, so it can close the
+    pipe while `corevar metrics` still writes, and Click/rich turned the EPIPE into exit 1. `| true` closes the pipe
+    at once, every time: the writer must end with exit 0 and say nothing."""
+    db, _ = target
+    corevar = Path(sys.executable).parent / "corevar"
+    script = " ".join(f'"{a}"' for a in (corevar, *args)) + ' | true; echo "${PIPESTATUS[@]}"'
+    env = {**os.environ, "COREVAR_DB": str(db)}
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.strip() == "0 0", done.stderr
+    assert done.stderr == ""
+
+
 # -- formats, messages and exit codes -----------------------------------------------------------------------------
 def test_show_chatgpt_users_with_sources(bundled_db: Path) -> None:
     result = runner.invoke(app, ["show", "openai", "weekly_active_users", "--format", "json"])

@@ -185,8 +185,34 @@ def open_store(ctx: typer.Context | None, db: str | None = None, *, write: bool 
 _NUMERIC = ("value", "low", "high")
 
 
+@contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Output to a pipe whose reader stopped early is not an error.
+
+    ``corevar metrics | head``, or the README's ``corevar metrics | corevar entities | corevar sources`` (the next
+    command does not read its input), close the pipe while we write; Click would turn the EPIPE into exit 1. The
+    rest of the output goes to /dev/null instead and the command ends normally (exit 0).
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        _to_devnull()
+
+
+def _to_devnull() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def emit(frame: pd.DataFrame, fmt: str, *, title: str = "", units: bool = True) -> None:
     """Write ``frame`` on stdout as a table (rich), CSV (safe to open in a spreadsheet) or JSON (records, ISO dates)."""
+    with reader_may_leave():
+        _write(frame, fmt, title=title, units=units)
+        sys.stdout.flush()
+
+
+def _write(frame: pd.DataFrame, fmt: str, *, title: str, units: bool) -> None:
     if fmt == "csv":  # text a spreadsheet would run as a formula (=, +, -, @ ...) is neutralised first
         from ..export import neutralise_csv
 
@@ -218,5 +244,10 @@ def emit(frame: pd.DataFrame, fmt: str, *, title: str = "", units: bool = True) 
             else:
                 cells.append(str(value))
         table.add_row(*(Text(cell) for cell in cells))  # Text: outside text is never read as rich markup
+
     # Piped output gets a wide console so URLs and dates are not folded into unreadable columns.
-    Console(highlight=False, width=None if sys.stdout.isatty() else 250).print(table)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich's own handler exits 1; a reader that left is not an error
+            _to_devnull()
+
+    _Console(highlight=False, width=None if sys.stdout.isatty() else 250).print(table)
