@@ -363,22 +363,7 @@ async def conflicts_page(
     as_of: Annotated[str | None, Query(max_length=20)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    day = _as_of(as_of)
-
-    def make(snap: Snapshot) -> tuple[bytes, str]:
-        rows = snap.conflicts(day)
-        size = 200
-        part = rows.iloc[(page - 1) * size : page * size]
-        return render(
-            "conflicts.html.j2",
-            **_common(snap, day),
-            rows=part.to_dict("records"),
-            total=len(rows),
-            page=page,
-            pages=max(1, math.ceil(len(rows) / size)),
-        ), "text/html; charset=utf-8"
-
-    return await cached(request, make, heavy=True)
+    return await _listing_page(request, "conflicts", _as_of(as_of), page)
 
 
 @router.get("/sources", response_class=HTMLResponse)
@@ -387,14 +372,17 @@ async def sources_page(
     as_of: Annotated[str | None, Query(max_length=20)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    day = _as_of(as_of)
+    return await _listing_page(request, "sources", _as_of(as_of), page)
+
+
+async def _listing_page(request: Request, name: str, day: date | None, page: int, size: int = 200) -> Response:
+    """A paged listing page (conflicts, sources): ``size`` rows of the snapshot's listing as known on ``day``."""
 
     def make(snap: Snapshot) -> tuple[bytes, str]:
-        rows = snap.sources(day)
-        size = 200
+        rows = getattr(snap, name)(day)
         part = rows.iloc[(page - 1) * size : page * size]
         return render(
-            "sources.html.j2",
+            f"{name}.html.j2",
             **_common(snap, day),
             rows=part.to_dict("records"),
             total=len(rows),
