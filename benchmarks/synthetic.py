@@ -6,23 +6,9 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-HEADER = [
-    "entity",
-    "product",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "basis",
-    "as_of",
-    "published",
-    "kind",
-    "source_url",
-    "publisher",
-    "title",
-    "note",
-]
+from corevar.frame import OBSERVATION_FIELDS
+
+HEADER = list(OBSERVATION_FIELDS[: OBSERVATION_FIELDS.index("note") + 1])  # the file columns before tier/via_url
 
 _SUBJECTS = [
     ("openai", "chatgpt"),

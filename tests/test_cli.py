@@ -269,8 +269,7 @@ def test_readme_pipe_with_real_processes(target: tuple[Path, str], tmp_path: Pat
     db, _ = target
     bindir = Path(sys.executable).parent
     corevar = bindir / "corevar"
-    if not corevar.exists():  # pragma: no cover - a tree that was never installed
-        pytest.skip("the corevar console script is not installed")
+    assert corevar.exists(), f"{corevar}: the corevar console script is not installed (pip install -e .)"
     script = f'"{corevar}" metrics | "{corevar}" entities | "{corevar}" sources >/dev/null; echo "${{PIPESTATUS[@]}}"'
     env = {**os.environ, "COREVAR_DB": str(db)}
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120)

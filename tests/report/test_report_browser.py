@@ -15,18 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import ARGS, CHROMIUM
+
 from .conftest import ARTIFACTS, PAYLOAD_IMG
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUT = ARTIFACTS / "report"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
