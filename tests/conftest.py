@@ -45,6 +45,12 @@ def row(**changes: str) -> dict[str, str]:
     return {**GOOD_ROW, **changes}
 
 
+@pytest.fixture(autouse=True)
+def _own_output_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps its own output cache (:mod:`corevar.cache`): none reads another's outputs or the user's."""
+    monkeypatch.setenv("COREVAR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """An empty store (registries only, no bundled data) in a temporary file."""

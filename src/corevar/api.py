@@ -194,6 +194,25 @@ class Corevar:
             extras=extras if extras is not None else self.extras(),
         )
 
+    def output_key(self, command: str, theses: Sequence[str | Path] | None = None, **options: object) -> str | None:
+        """The key under which a face keeps the finished output of ``command`` (:mod:`corevar.cache`).
+
+        It hashes everything the output depends on: the code and shipped data, the store's content
+        (:meth:`corevar.store.Store.fingerprint`), each theses file's name and bytes, and ``options`` (whatever
+        else the face's output depends on: format, dates, terminal). None when a theses file cannot be read: the
+        computation then reports that file as it always does, and nothing is kept.
+        """
+        import json
+
+        from . import cache
+
+        try:
+            files = [x for p in theses or () for x in (str(p), Path(p).read_bytes())]
+        except OSError:
+            return None
+        opts = json.dumps({k: None if v is None else str(v) for k, v in options.items()}, sort_keys=True)
+        return cache.key(command, cache.code_fingerprint(), self.store.fingerprint(), opts, *files)
+
     def add(self, record: dict[str, Any]) -> IngestResult:
         """Add one observation (a dict of the ingest columns) through the same validation as :meth:`ingest`.
 

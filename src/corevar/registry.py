@@ -20,19 +20,16 @@ import functools
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .models import Entity, Metric, Product
+from .shipped import DATASET, observation_files
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["DATASET", "Registry", "closest", "observation_files"]
-
-DATASET = Path(str(resources.files("corevar") / "dataset"))
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -278,8 +275,3 @@ def core_variables() -> dict[str, str]:
 def entities() -> dict[str, Entity]:
     """Entity id -> Entity, with products (the bundled registry)."""
     return dict(Registry.bundled().entities)
-
-
-def observation_files() -> list[Path]:
-    """The bundled observation files, in a stable order."""
-    return sorted((DATASET / "observations").glob("*.csv"))

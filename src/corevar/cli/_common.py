@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -179,6 +179,38 @@ def open_store(ctx: typer.Context | None, db: str | None = None, *, write: bool 
         cv = api.open(db_path(ctx, db), write=write)
         with cv:
             yield cv
+
+
+def cached(
+    cv: Corevar,
+    command: str,
+    theses: Sequence[object] | None,
+    options: dict[str, object],
+    make: Callable[[], dict[str, str]],
+) -> dict[str, str]:
+    """The finished output of ``command``: kept from an identical earlier run, else ``make()`` (then kept).
+
+    "Identical" is :meth:`corevar.Corevar.output_key`: same code, store content, theses files and ``options``. See
+    :mod:`corevar.cache` (``COREVAR_CACHE=off`` turns it off).
+    """
+    from .. import cache
+
+    entry = cv.output_key(command, [str(t) for t in theses or ()], **options) if cache.enabled() else None
+    parts = cache.get(entry) if entry else None
+    if parts is None:
+        parts = make()
+        if entry:
+            cache.put(entry, parts)
+    return parts
+
+
+def terminal() -> dict[str, object]:
+    """What rich reads to lay out and colour terminal output (for :func:`cached` keys), without importing rich."""
+    import shutil
+
+    names = ("COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+    env = {name: os.environ.get(name) for name in names}
+    return {"tty": sys.stdout.isatty(), "size": tuple(shutil.get_terminal_size()), **env}
 
 
 # -- output ----------------------------------------------------------------------------------------------------

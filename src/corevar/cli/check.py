@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import AsOfOption, DbOption, format_option, open_store, parse_day
+from ._common import AsOfOption, DbOption, cached, format_option, open_store, parse_day
 
 __all__ = ["check"]
 
@@ -39,8 +39,13 @@ def check(
 
     Examples: corevar check · corevar check my_theses.yaml --format md · corevar check --as-of 2026-04-27
     """
+    day = parse_day(as_of)
     with open_store(ctx, db) as cv:
-        result = cv.check(theses or None, as_of=parse_day(as_of))
-    from ..theses import render
 
-    sys.stdout.write(render(result, fmt))
+        def judge() -> dict[str, str]:
+            from ..theses import render
+
+            return {"stdout": render(cv.check(theses or None, as_of=day), fmt)}
+
+        out = cached(cv, "check", theses, {"as_of": day, "format": fmt}, judge)
+    sys.stdout.write(out["stdout"])

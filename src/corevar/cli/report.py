@@ -7,12 +7,24 @@ write.write` renders and writes it, and :func:`corevar.report.terminal.summary` 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ._common import AsOfOption, DbOption, fail, format_option, handled, open_store, parse_day, require_extra
+from ._common import (
+    AsOfOption,
+    DbOption,
+    cached,
+    fail,
+    format_option,
+    handled,
+    open_store,
+    parse_day,
+    require_extra,
+    terminal,
+)
 
 __all__ = ["report"]
 
@@ -58,19 +70,48 @@ def report(
     Examples: corevar report · corevar report --open · corevar report --format md --out notes
     · corevar report --theses mine.yaml --as-of 2026-04-27
     """
-    parse_day(since, "--since")
+    day, before = parse_day(as_of), parse_day(since, "--since")
     require_extra("report", "jinja2", "plotly")
-    from ..report.terminal import summary
-    from ..report.write import write
+    from datetime import UTC, datetime
 
+    from ..report.write import FILENAMES, write_text
+
+    target = out / FILENAMES[fmt]
+    today = datetime.now(UTC).date()  # the page's separate "against today" freshness line
     with open_store(ctx, db) as cv:
-        view = cv.report(theses or None, as_of=as_of, since=since)
+
+        def build() -> dict[str, str]:
+            from io import StringIO
+
+            from rich.console import Console
+
+            from ..report.terminal import summary
+            from ..report.write import render
+
+            view = cv.report(theses or None, as_of=day, since=before, today=today)
+            screen, text = Console(highlight=False), StringIO()
+            summary(
+                view,
+                target,
+                Console(
+                    file=text,
+                    width=screen.width,
+                    color_system=screen.color_system,
+                    force_terminal=screen.is_terminal,
+                    highlight=False,
+                ),
+            )
+            return {"file": render(view, fmt), "stdout": text.getvalue()}
+
+        options = {"as_of": day, "since": before, "today": today, "format": fmt, "out": out, **terminal()}
+        parts = cached(cv, "report", theses, options, build)
     with handled():
         try:
-            path = write(view, out, fmt=fmt)
+            path = write_text(parts["file"], out, fmt=fmt)
         except OSError as exc:
             fail(f"cannot write the report to {out}: {exc.strerror or exc}", 1)
-    summary(view, path)
+    sys.stdout.write(parts["stdout"])
+    sys.stdout.flush()
     if open_browser:
         import webbrowser
 

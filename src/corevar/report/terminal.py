@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..views.model import ReportView
 
@@ -12,13 +13,16 @@ _STYLE = {"supported": "green", "contradicted": "red", "mixed": "yellow", "insuf
 MAX_LABS = 5
 
 
-def summary(view: ReportView, path: Path | None = None) -> None:
-    """Verdict per claim (one sentence each), the scorecard, the file and the data's as-of."""
+def summary(view: ReportView, path: Path | None = None, console: Any = None) -> None:
+    """Verdict per claim (one sentence each), the scorecard, the file and the data's as-of.
+
+    Printed on ``console`` (a rich Console; default: a new one on standard output).
+    """
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
+    console = console if console is not None else Console(highlight=False)
     claims = Table(
         title=f"Bottom line: {len(view.verdicts)} claims, data as of {view.as_of.isoformat() if view.as_of else '—'}",
         title_justify="left",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..views.model import ReportView
 
-__all__ = ["FILENAMES", "FORMATS", "make_report", "render", "write", "write_report"]
+__all__ = ["FILENAMES", "FORMATS", "make_report", "render", "write", "write_report", "write_text"]
 
 FORMATS: tuple[str, ...] = ("html", "md")
 FILENAMES = {"html": "corevar-report.html", "md": "corevar-report.md"}
@@ -72,7 +72,11 @@ def render(view: ReportView, fmt: str = "html") -> str:
 
 def write(view: ReportView, out: str | Path = "report", *, fmt: str = "html") -> Path:
     """Write ``out/corevar-report.html`` (or ``.md``) atomically and return its path."""
-    content = render(view, fmt)
+    return write_text(render(view, fmt), out, fmt=fmt)
+
+
+def write_text(content: str, out: str | Path = "report", *, fmt: str = "html") -> Path:
+    """Write a rendered report as ``out/corevar-report.html`` (or ``.md``) atomically and return its path."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILENAMES[fmt]

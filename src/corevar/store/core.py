@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import StoreError, StoreReadOnlyError
+from ..shipped import DATASET, observation_files
 from . import ledger, lock, queries
 from .schema import MIGRATIONS, check_not_newer, default_path, migrate, schema_version
 
@@ -27,8 +28,6 @@ _SEED_FORMAT = b"registry-seed-2"
 
 
 def _registry_hash() -> str:
-    from ..registry import DATASET
-
     digest = hashlib.md5(_SEED_FORMAT)
     for name in ("taxonomy.yaml", "entities.yaml"):
         digest.update((DATASET / name).read_bytes())
@@ -36,9 +35,7 @@ def _registry_hash() -> str:
 
 
 def _bundle_files() -> list[Path]:
-    from .. import registry
-
-    return registry.observation_files()
+    return observation_files()
 
 
 def _bundle_hash() -> str:
@@ -57,7 +54,6 @@ def _files_stamp() -> str:
     reading and hashing every bundled CSV on every open; when it differs, the real hashes decide.
     """
     from .. import __version__
-    from ..registry import DATASET
 
     parts = [__version__, _SEED_FORMAT.decode()]
     for path in [DATASET / "taxonomy.yaml", DATASET / "entities.yaml", *_bundle_files()]:
@@ -336,6 +332,10 @@ class Store:
     def dataset_version(self) -> str:
         """A content hash of every live observation id: stamps every output with the data it came from."""
         return queries.dataset_version(self.con)
+
+    def fingerprint(self) -> str:
+        """A hash of every table a judgement or a page reads (see :func:`corevar.store.queries.fingerprint`)."""
+        return queries.fingerprint(self.con)
 
     def frame(
         self,

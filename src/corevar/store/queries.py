@@ -64,6 +64,20 @@ def dataset_version(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0])[:12] if row else ""
 
 
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """A hash of everything a judgement or a page reads from the store: the live observations (their ids are
+    content hashes, and retractions count through :data:`LIVE`), the registry tables, prices, exchange rates and
+    ``meta``. Equal fingerprints mean equal inputs; the faces key their output cache on it (:mod:`corevar.cache`).
+    """
+    parts = [f"(SELECT coalesce(string_agg(id, ',' ORDER BY id), '') FROM observations WHERE {LIVE})"]
+    for table in ("metrics", "entities", "products", "prices", "fx", "meta"):
+        parts.append(
+            f"(SELECT coalesce(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR)), '') FROM {table} t)"
+        )
+    row = con.execute(f"SELECT md5(concat_ws('#', {', '.join(parts)}))").fetchone()
+    return str(row[0]) if row else ""
+
+
 def frame(
     con: duckdb.DuckDBPyConnection,
     *,
