@@ -51,13 +51,27 @@ def cache_dir() -> Path:
     return user_cache_path("corevar", appauthor=False)
 
 
+# Libraries whose upgrade could change an output's bytes (number formatting, templates, tables); their entry file
+# is rewritten by an install, so its size and mtime stand for the version without importing anything.
+DEPENDENCIES = ("duckdb", "numpy", "pandas", "scipy", "pydantic", "yaml", "jinja2", "rich", "plotly")
+
+
 def code_fingerprint(root: Path = _PACKAGE) -> str:
-    """A hash of every file of the package (path, size, modification time): code, templates and shipped data.
+    """A hash of every file of the package (path, size, modification time): code, templates and shipped data; and
+    of the Python version and the entry file of each of :data:`DEPENDENCIES`.
 
     An upgrade or an edit to any of them changes it, so an output made by other code is never reused. Stat calls
     only (a few hundred files, about a millisecond or two); compiled bytecode is left out.
     """
-    digest = hashlib.sha256()
+    import importlib.util
+    import sys
+
+    digest = hashlib.sha256(sys.version.encode())
+    for name in DEPENDENCIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        st = os.stat(origin) if origin and os.path.exists(origin) else None
+        digest.update(f"{name}\0{origin}\0{st.st_size if st else ''}\0{st.st_mtime_ns if st else ''}\n".encode())
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
