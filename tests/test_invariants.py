@@ -146,6 +146,15 @@ def test_bound_words(note: str, value: float, low: object, high: object, bad: bo
     assert bool(inv.bound_words(frame)) is bad
 
 
+def test_a_percentage_bounds_only_a_fraction() -> None:
+    # "more than 60% cheaper" is about a price cut, not the $0.60 price itself; it would bound a 0.60 share
+    note = "$0.60 per million output tokens, which made it more than 60% cheaper"
+    price = _frame({"metric": "m", "value": 0.6, "low": "", "high": "", "unit": "usd_per_million_tokens", "note": note})
+    share = _frame({"metric": "m", "value": 0.6, "low": "", "high": "", "unit": "fraction", "note": note})
+    assert not inv.bound_words(price)
+    assert inv.bound_words(share)
+
+
 def test_check_all_skips_price_tiers_without_a_tier_map() -> None:
     price = {"metric": "inference_price", "basis": "output"}
     frame = _frame({**price, "product": "cheap", "value": 20}, {**price, "product": "best", "value": 10})

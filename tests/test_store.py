@@ -58,7 +58,7 @@ def test_bundled_data_loads_once_and_dropped_rows_are_retracted(tmp_path: Path, 
     with Store(path) as store:  # second open: nothing re-read
         assert (store.count(), store.dataset_version()) == (loaded, version)
 
-    from corevar import registry
+    from corevar import registry, shipped
 
     files = registry.observation_files()
     smaller = tmp_path / "bundle"
@@ -66,7 +66,7 @@ def test_bundled_data_loads_once_and_dropped_rows_are_retracted(tmp_path: Path, 
     for f in files:
         lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
         (smaller / f.name).write_text("".join(lines[:-1]), encoding="utf-8")  # drop each file's last row
-    monkeypatch.setattr(registry, "observation_files", lambda: sorted(smaller.glob("*.csv")))
+    monkeypatch.setattr(shipped, "observation_files", lambda: sorted(smaller.glob("*.csv")))
     with Store(path) as store:
         assert store.count() == loaded - len(files)
         assert store.count_all() == loaded  # append-only: the rows stay, retracted

@@ -172,3 +172,23 @@ def test_live_records_carry_the_row_tier() -> None:
         if r["outcome"] != "dropped" and r["tier"] not in tiers.get((r["file"], _key(r)), set())
     ]
     assert not bad, bad[:10]
+
+
+def test_a_bound_in_the_recorded_quote_is_stored() -> None:
+    """The source's own words decide the bound: a recorded quote that says "more than X" / "over X" (or "nearly X",
+    "approaching X") of the row's own figure needs ``low`` (or ``high``) stored, as the same words in a note do
+    (``corevar.load.invariants.bound_words``). A re-check found Google Cloud's "over $70 billion" stored as exact."""
+    import pandas as pd
+
+    from corevar.load import invariants
+
+    quotes = {(r["file"], _key(r)): r["quote"] for r in RECORDS if r["outcome"] != "dropped" and r["quote"]}
+    rows = []
+    for path in sorted(OBS_DIR.glob("*.csv")):
+        for line, r in enumerate(_read(path)[1], start=2):
+            quote = quotes.get((path.name, _key(r)))
+            if quote:
+                rows.append({**r, "note": quote, "where": f"{path.name}:{line}"})
+    frame = pd.DataFrame(rows)
+    found = invariants.bound_words(frame)
+    assert not found, "\n".join(f"{frame.iloc[f.rows[0]]['where']}: {f.message}" for f in found)

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from corevar import registry as registry_module
+from corevar import shipped
 from corevar.errors import StoreError, StoreReadOnlyError
 from corevar.load import ingest, ingest_records
 from corevar.models import Entity, Product
@@ -88,7 +89,7 @@ def test_read_only_open_reloads_a_changed_bundle(tmp_path: Path, monkeypatch: py
     for f in files:
         lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
         (smaller / f.name).write_text("".join(lines[:-1]), encoding="utf-8")  # each file loses its last row
-    monkeypatch.setattr(registry_module, "observation_files", lambda: sorted(smaller.glob("*.csv")))
+    monkeypatch.setattr(shipped, "observation_files", lambda: sorted(smaller.glob("*.csv")))
     with Store(db, "r") as store:
         assert store.read_only
         assert store.count() == loaded - len(files)  # the write path ran once and retracted the dropped rows

@@ -366,12 +366,20 @@ def _amount(number: str, unit: str | None) -> float:
     return float(number.replace(",", "")) * _SCALE.get((unit or "").lower(), 1.0)
 
 
-def _mentions(note: str, pattern: re.Pattern[str], value: float) -> bool:
-    """Whether the note puts this bound phrase on the stored value (the number after it matches within 1%)."""
+def _mentions(note: str, pattern: re.Pattern[str], value: float, unit: str = "fraction") -> bool:
+    """Whether the note puts this bound phrase on the stored value (the number after it matches within 1%).
+
+    A percentage ("more than 60%") can only be the figure of a row whose unit is a fraction: a price of $0.60 is not
+    "60%".
+    """
     target = abs(value)
     if target == 0:
         return False
-    return any(abs(_amount(m.group(2), m.group(3)) - target) <= 0.01 * target for m in pattern.finditer(note))
+    return any(
+        abs(_amount(m.group(2), m.group(3)) - target) <= 0.01 * target
+        for m in pattern.finditer(note)
+        if m.group(3) != "%" or unit == "fraction"
+    )
 
 
 def bound_words(frame: pd.DataFrame) -> list[Finding]:
@@ -384,8 +392,9 @@ def bound_words(frame: pd.DataFrame) -> list[Finding]:
         note = _s(r.get("note"))
         if value is None or not note:
             continue
-        says_lower = _mentions(note, _LOWER, value)
-        says_upper = _mentions(note, _UPPER, value)
+        unit = _s(r.get("unit")) or "fraction"
+        says_lower = _mentions(note, _LOWER, value, unit)
+        says_upper = _mentions(note, _UPPER, value, unit)
         if says_lower == says_upper:
             continue  # no bound word on this figure, or both (a range described in words)
         # a bound on the size of a negative figure (a decline) bounds the value from the other side

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .. import shipped
 from ..errors import StoreError, StoreReadOnlyError
-from ..shipped import DATASET, observation_files
+from ..shipped import DATASET
 from . import ledger, lock, queries
 from .schema import MIGRATIONS, check_not_newer, default_path, migrate, schema_version
 
@@ -35,7 +36,7 @@ def _registry_hash() -> str:
 
 
 def _bundle_files() -> list[Path]:
-    return observation_files()
+    return shipped.observation_files()
 
 
 def _bundle_hash() -> str:
