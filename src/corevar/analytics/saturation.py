@@ -73,6 +73,7 @@ MIDPOINT_BOUNDS = (-10.0, 11.0)
 _LOWER = np.array([CEILING_BOUNDS[0], RATE_BOUNDS[0], MIDPOINT_BOUNDS[0]])
 _UPPER = np.array([CEILING_BOUNDS[1], RATE_BOUNDS[1], MIDPOINT_BOUNDS[1]])
 _AT_BOUND = 0.98 * CEILING_BOUNDS[1]
+_PIN = 1e-12 * (_UPPER - _LOWER)  # how close to a bound counts as on it, for the solver's active set
 _MIN_FIT_POINTS = 4  # three parameters need at least one residual degree of freedom
 
 
@@ -153,7 +154,8 @@ def _levenberg_marquardt(
     """Bounded Levenberg–Marquardt for k independent curves at once (projected steps, per-row damping).
 
     Each iteration solves ``(JᵀWJ + λ diag(JᵀWJ)) δ = JᵀW r`` for every still-active row with one batched
-    ``numpy.linalg.solve``, clips the step to the bounds, and accepts it where the weighted SSE falls
+    ``numpy.linalg.solve`` (holding a parameter that sits on a bound and is pushed outward: an active set), clips
+    the step to the bounds, and accepts it where the weighted SSE falls
     (λ ÷ 10) or rejects it (λ × 10). A row stops when its relative improvement drops below ``tol`` or λ
     exceeds 1e12 (no descent left: a constrained minimum). Rows still moving after ``max_iter`` are
     reported as not converged.
@@ -181,6 +183,15 @@ def _levenberg_marquardt(
         for a, b in pairs:
             A[:, a, b] = A[:, b, a] = np.einsum("ij,ij->i", WJ[a], Ja[b])
         g = np.einsum("aij,ij->ia", WJ, Ra)
+        # active set: a parameter on a bound whose descent direction points outside is held there this step
+        # (its row and column become the identity, its gradient zero), so the others move freely instead of
+        # creeping along a clipped step; flat series with the rate or midpoint on a bound needed ~1,000+ steps
+        Pi = P[idx]
+        pinned = ((Pi <= _LOWER + _PIN) & (g < 0)) | ((Pi >= _UPPER - _PIN) & (g > 0))
+        if pinned.any():
+            free = ~pinned
+            A = A * (free[:, :, None] & free[:, None, :]) + pinned[:, :, None] * eye
+            g = np.where(pinned, 0.0, g)
         diag = np.einsum("kii->ki", A)
         scale = np.maximum(diag, 1e-12 * (diag.max(axis=1, keepdims=True) + 1e-300))
         Ad = A + lam[idx, None, None] * scale[:, :, None] * eye
@@ -189,7 +200,7 @@ def _levenberg_marquardt(
                 delta = np.linalg.solve(Ad, g[..., None])[..., 0]
             except np.linalg.LinAlgError:
                 delta = np.stack([_safe_solve(Ad[i], g[i]) for i in range(idx.size)])
-        Pn = np.clip(P[idx] + delta, _LOWER, _UPPER)
+        Pn = np.clip(Pi + delta, _LOWER, _UPPER)
         with np.errstate(all="ignore"):
             fn, _ = _curve(model, tau, Pn, jac=False)
             Rn = Y[idx] - fn
