@@ -137,3 +137,20 @@ def test_a_windowed_series_is_the_conflict_rule_on_the_window_rows(bundled) -> N
         }
         checked += 1
     assert checked > 3
+
+
+def test_robustness_reads_verdicts_only_so_perturbed_judgements_list_no_evidence(bundled, monkeypatch) -> None:
+    """Perturbed contexts skip the evidence lists (most of a re-judgement on long series); listing them changes
+    nothing in the result: robustness reads only the verdicts of its re-judgements."""
+    from corevar.theses.kinds import _common
+
+    frame, _, registry = bundled
+    theses = load_theses()
+    lean = evaluate(theses, frame, registry).to_dict()
+    ctx = Context.build(frame, registry).without(())
+    subject = Subject(entity="openai", product="chatgpt", metric="weekly_active_users")
+    assert ctx.perturbed and _common.all_evidence(ctx, ctx.series(subject)) == []
+    monkeypatch.setattr(Context, "perturbed", property(lambda self: False, lambda self, value: None), raising=False)
+    assert _common.all_evidence(ctx, ctx.series(subject)), "with the flag off the evidence is listed again"
+    full = evaluate(theses, frame, registry).to_dict()
+    assert lean == full

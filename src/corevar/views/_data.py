@@ -63,9 +63,12 @@ def text(value: Any) -> str:
     return str(value)
 
 
+_HTTP = re.compile(r"^https?://", re.IGNORECASE)
+
+
 def safe_url(url: str) -> str:
     """The URL if it is http(s), else "" (shown as text, never as a link)."""
-    return url if re.match(r"^https?://", url or "", re.IGNORECASE) else ""
+    return url if _HTTP.match(url or "") else ""
 
 
 def _day(value: Any) -> date | None:
