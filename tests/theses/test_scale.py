@@ -154,3 +154,61 @@ def test_robustness_reads_verdicts_only_so_perturbed_judgements_list_no_evidence
     assert _common.all_evidence(ctx, ctx.series(subject)), "with the flag off the evidence is listed again"
     full = evaluate(theses, frame, registry).to_dict()
     assert lean == full
+
+
+def test_the_vectorised_conflict_order_equals_the_rule_in_python(bundled) -> None:
+    """Rows come out of the index grouped and ranked by one NumPy sort; a linear pass over them picks what the
+    conflict rule picks row by row, whatever order the frame came in (the smallest-id tiebreak included)."""
+    import numpy as np
+
+    frame, columns, registry = bundled
+    shuffled = frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    # ties on kind, tier and publication date, so only the smallest id can decide
+    tied = frame.head(40).assign(id=[f"{i:02d}-tie" for i in range(40)][::-1], published=frame["published"].iloc[0])
+    tied = tied.assign(as_of=frame["as_of"].iloc[0], kind="estimate", tier="", basis="", product="")
+    checked = 0
+    for data in (frame, shuffled, columns, tied):
+        ctx = Context.build(data, registry)
+        index = ctx._index
+        for (metric, entity), positions in index.slices.items():
+            rows = index.rows(index.ordered(positions))
+            fast = resolve_rows(rows, grouped=True)
+            slow = resolve_rows(index.rows(np.sort(positions)))
+            assert sorted(r.id for r in fast[0]) == sorted(r.id for r in slow[0]), (metric, entity)
+            assert {k: [o.id for o in v] for k, v in fast[1].items()} == {
+                k: [o.id for o in v] for k, v in slow[1].items()
+            }
+            checked += 1
+    assert checked > 100
+
+
+def test_text_columns_read_missing_as_empty_whatever_they_came_as() -> None:
+    """Arrow-backed pandas text, NumPy objects with None and masked arrays give the same codes and rows."""
+    import numpy as np
+    import pandas as pd
+
+    from corevar.theses.context import _Index
+
+    base = {
+        "id": ["a", "b", "c"],
+        "entity": ["openai", "openai", "openai"],
+        "product": ["chatgpt", None, ""],
+        "metric": ["weekly_active_users"] * 3,
+        "value": [1.0, 2.0, 3.0],
+        "low": [np.nan, 1.5, np.nan],
+        "high": [None, None, 4.0],
+        "as_of": pd.to_datetime(["2025-01-01"] * 3),
+        "published": pd.to_datetime(["2025-01-02"] * 3),
+        "kind": ["estimate"] * 3,
+    }
+    arrow = pd.DataFrame(base).astype({"product": "str"})
+    objects = {k: np.asarray(v, dtype=object) if k == "product" else v for k, v in base.items()}
+    masked = dict(objects, product=np.ma.masked_array(np.array(["chatgpt", "x", ""], object), mask=[0, 1, 0]))
+    got = []
+    for frame in (arrow, objects, masked):
+        index = _Index(frame)
+        codes, names = index.factor("product")
+        rows = index.rows(np.arange(3))
+        got.append(([names[c] for c in codes], [(r.product, r.low, r.high) for r in rows]))
+    assert got[0] == got[1] == got[2]
+    assert got[0] == (["chatgpt", "", ""], [("chatgpt", None, None), ("", 1.5, None), ("", None, 4.0)])

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from ..gcpause import paused
 from ..views.model import ReportView
 
 __all__ = ["FILENAMES", "FORMATS", "make_report", "render", "write", "write_report", "write_text"]
@@ -61,13 +62,14 @@ def render(view: ReportView, fmt: str = "html") -> str:
     """The page (``html``) or document (``md``) of a view model, as text."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}; got {fmt!r}")
-    if fmt == "html":
-        from .html import render_html
+    with paused():  # a large page is many small strings and dicts: see corevar.gcpause
+        if fmt == "html":
+            from .html import render_html
 
-        return render_html(view)
-    from .markdown import render_markdown
+            return render_html(view)
+        from .markdown import render_markdown
 
-    return render_markdown(view)
+        return render_markdown(view)
 
 
 def write(view: ReportView, out: str | Path = "report", *, fmt: str = "html") -> Path:

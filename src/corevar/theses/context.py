@@ -118,6 +118,26 @@ def _nan_none(value: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
+def _floats(values: Any, n: int, *, nan_is_none: bool = True) -> list[Any]:
+    """Numbers as Python floats, NaN and missing as None (``nan_is_none``); vectorised for float arrays."""
+    import numpy as np
+
+    if values is None:
+        return [None] * n if nan_is_none else [float("nan")] * n
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f" and not isinstance(values, np.ma.MaskedArray):
+        if not nan_is_none:
+            return values.tolist()
+        missing = np.isnan(values)
+        if not missing.any():
+            return values.tolist()
+        out = values.astype(object)
+        out[missing] = None
+        return out.tolist()
+    if not nan_is_none:
+        return [float(v) for v in values.tolist()]
+    return [_nan_none(v) for v in values.tolist()]
+
+
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -158,10 +178,18 @@ def _raw(frame: Any, name: str) -> Any:
         return None
     col = frame[name]
     if hasattr(col, "to_numpy"):
+        if name in _Index.TEXT and _arrow_text(col):
+            return col.fillna("").to_numpy()  # missing text is "" everywhere (see _text)
         return col.to_numpy()
     if isinstance(col, np.ndarray):  # masked arrays (DuckDB's NULLs) keep their mask
         return col
     return np.asarray(list(col), dtype=object)
+
+
+def _arrow_text(column: Any) -> bool:
+    """A pandas column of Arrow-backed strings (pandas' default text type), which converts best in bulk."""
+    dtype = getattr(column, "dtype", None)
+    return hasattr(column, "array") and getattr(dtype, "storage", None) == "pyarrow" and str(dtype) in ("str", "string")
 
 
 def _day_array(column: Any) -> Any:
@@ -230,7 +258,9 @@ class _Index:
 
         n = _length(frame)
         self.n = n
-        self.cols: dict[str, Any] = {}
+        self.cols: dict[str, Any] = {}  # whole columns as NumPy, converted on first need
+        self._source: dict[str, Any] = {}
+        self._factors: dict[str, tuple[Any, list[str]]] = {}
         if n == 0:
             self.slices: dict[tuple[str, str], Any] = {}
             self.by_metric: dict[str, list[str]] = {}
@@ -238,12 +268,13 @@ class _Index:
             self.valid = np.array([], bool)
             return
         for name in ("id", "value", "low", "high", *self.TEXT):
-            self.cols[name] = _raw(frame, name)
+            if name in frame:
+                self._source[name] = frame[name]
         self.as_of = _day_array(frame["as_of"])
         self.published = _day_array(frame["published"])
         self.valid = ~(np.isnat(self.as_of) | np.isnat(self.published))
-        metric, metrics = _codes(self._array("metric"))
-        entity, entities = _codes(self._array("entity"))
+        metric, metrics = self.factor("metric")
+        entity, entities = self.factor("entity")
         combined = metric * max(len(entities), 1) + entity
         positions = np.flatnonzero(self.valid)
         combined = combined[positions]
@@ -258,25 +289,60 @@ class _Index:
             self.by_metric.setdefault(m, []).append(e)
 
     def _array(self, name: str) -> Any:
+        """A whole column as NumPy (object arrays for text; None where the frame has no such column)."""
         import numpy as np
 
-        col = self.cols.get(name)
+        if name not in self.cols:
+            self.cols[name] = _raw(self._source, name) if name in self._source else None
+        col = self.cols[name]
         return np.full(self.n, None, dtype=object) if col is None else col
 
+    def _take(self, name: str, positions: Any) -> Any:
+        """A column's values at ``positions``. Text held by pandas (Arrow strings) is taken before converting, so
+        only the rows asked for become Python strings; other columns are converted whole once."""
+        src = self._source.get(name)
+        if src is None:
+            return None
+        if name not in self.cols and _arrow_text(src):
+            return src.array.take(positions).fillna("").to_numpy()
+        return self._array(name)[positions]
+
+    def factor(self, name: str) -> tuple[Any, list[str]]:
+        """A text column factorised once: integer codes for every row and the distinct texts ("" for missing)."""
+        import numpy as np
+
+        hit = self._factors.get(name)
+        if hit is not None:
+            return hit
+        src = self._source.get(name)
+        if src is None:
+            found: tuple[Any, list[str]] = (np.zeros(self.n, np.int64), [""])
+        elif _arrow_text(src):
+            import pandas as pd
+
+            codes, uniques = pd.factorize(src, use_na_sentinel=True)  # Arrow's dictionary encoding
+            texts: dict[str, int] = {}
+            remap = [texts.setdefault(_text(u), len(texts)) for u in uniques.tolist()]
+            remap.append(texts.setdefault("", len(texts)))  # code -1 (missing) reads as ""
+            found = (np.asarray(remap, np.int64)[codes], list(texts))
+        else:
+            found = _codes(self._array(name))
+        self._factors[name] = found
+        return found
+
     def column(self, name: str, positions: Any) -> list[Any]:
-        col = self.cols.get(name)
-        if col is None:
+        values = self._take(name, positions)
+        if values is None:
             return [None] * len(positions)
-        return col[positions].tolist()
+        return values.tolist()
 
     def texts(self, name: str, positions: Any) -> list[str]:
         """A text column at ``positions`` as str ("" for missing), converting value by value only when needed."""
         import numpy as np
 
-        col = self.cols.get(name)
-        if col is None:
+        values = self._take(name, positions)
+        if values is None:
             return [""] * len(positions)
-        values = col[positions]
         if isinstance(values, np.ma.MaskedArray):
             values = values.filled("") if np.ma.getmask(values) is not np.ma.nomask else values.data
         out = values.tolist()
@@ -291,9 +357,9 @@ class _Index:
         text = lambda c: self.texts(c, positions)  # noqa: E731
         ids = [str(x) for x in self.column("id", positions)]
         tiers = [t or None for t in text("tier")]
-        values = [float(v) for v in self.column("value", positions)]
-        lows = [_nan_none(v) for v in self.column("low", positions)]
-        highs = [_nan_none(v) for v in self.column("high", positions)]
+        values = _floats(self._take("value", positions), len(positions), nan_is_none=False)
+        lows = _floats(self._take("low", positions), len(positions))
+        highs = _floats(self._take("high", positions), len(positions))
         publishers = [p or "unknown publisher" for p in text("publisher")]
         return list(
             map(
@@ -319,6 +385,42 @@ class _Index:
             )
         )
 
+    def _ranks(self, name: str, positions: Any, table: Mapping[str | None, int], missing: int) -> Any:
+        """A text column at ``positions`` as integer ranks from ``table`` (one lookup per distinct value)."""
+        import numpy as np
+
+        codes, names = self.factor(name)
+        return np.array([table.get(v or None, missing) for v in names] or [missing], np.int64)[codes[positions]]
+
+    def ordered(self, positions: Any) -> Any:
+        """``positions`` in the conflict rule's order: grouped by (entity, product, basis, as_of, actual or
+        forward), each group best first (kind, source tier, newest published, smallest id).
+
+        One vectorised sort instead of a Python sort per group. The smallest-id tiebreak rides on the sort being
+        stable: the store hands rows ordered by ``published, id`` within a series, so equal keys already sit in id
+        order; that is checked on the tied pairs, and input in another order is sorted by id text as well."""
+        import numpy as np
+
+        if len(positions) < 2:
+            return positions
+        keys = [  # least significant first (numpy.lexsort)
+            -self.published[positions].view(np.int64),
+            self._ranks("tier", positions, TIER_RANK, 3),
+            self._ranks("kind", positions, KIND_RANK, 9),
+            self._ranks("kind", positions, dict.fromkeys(FORWARD, 1), 0),
+            self.as_of[positions].view(np.int64),
+            *(self.factor(name)[0][positions] for name in ("basis", "product", "entity")),
+        ]
+        order = np.lexsort(keys)
+        ties = np.flatnonzero(np.logical_and.reduce([np.diff(k[order]) == 0 for k in keys]))
+        if ties.size:
+            ranked = positions[order]
+            left, right = self.column("id", ranked[ties]), self.column("id", ranked[ties + 1])
+            if any(str(a) > str(b) for a, b in zip(left, right, strict=True)):
+                text = np.array([str(x) for x in self.column("id", positions)], dtype=object)
+                order = np.lexsort([np.unique(text, return_inverse=True)[1], *keys])
+        return positions[order]
+
     def positions(self, metric: str, entity: str | None = None) -> Any:
         import numpy as np
 
@@ -338,8 +440,29 @@ def rows_of(frame: Any) -> list[Row]:
     return index.rows(np.flatnonzero(index.valid)) if index.n else []
 
 
-def resolve_rows(rows: Iterable[Row]) -> tuple[list[Row], dict[str, list[Row]]]:
-    """The conflict rule on rows: one per (subject, metric, basis, as_of, actual-or-forward) and the rest."""
+def resolve_rows(rows: Iterable[Row], *, grouped: bool = False) -> tuple[list[Row], dict[str, list[Row]]]:
+    """The conflict rule on rows: one per (subject, metric, basis, as_of, actual-or-forward) and the rest.
+
+    ``grouped``: the rows already come in the rule's order (:meth:`_Index.ordered`, kept by any filter), so each
+    group is a run of equal keys, best first, and one linear pass does."""
+    if grouped:
+        chosen: list[Row] = []
+        competing: dict[str, list[Row]] = {}
+        last: Any = None
+        others: list[Row] = []
+        for row in rows:
+            key = row.key
+            if key == last:
+                others.append(row)
+                continue
+            if others:
+                competing[chosen[-1].id] = others
+                others = []
+            chosen.append(row)
+            last = key
+        if others:
+            competing[chosen[-1].id] = others
+        return chosen, competing
     groups: dict[tuple[Any, ...], list[Row]] = {}
     for row in rows:
         groups.setdefault(row.key, []).append(row)
@@ -406,10 +529,10 @@ class Context:
             if as_of is not None and index.n:
                 known &= index.published <= np.datetime64(as_of, "D")
             self._known_mask = known
-            kinds = index.cols.get("kind")
             actual = known
-            if kinds is not None and index.n:
-                actual = known & ~np.isin(np.asarray(kinds, dtype=object), list(FORWARD))
+            if index.n:
+                codes, kinds = index.factor("kind")
+                actual = known & ~np.isin(codes, [i for i, k in enumerate(kinds) if k in FORWARD])
             self.data_through = index.as_of[actual].max().tolist() if actual.any() else None
             # without an as-of date, "today" is the latest publication the data holds: the day the data was known
             latest_published = index.published[known].max().tolist() if known.any() else None
@@ -487,17 +610,16 @@ class Context:
         hit = root._slices.get(key)
         if hit is not None:
             return hit
+        import numpy as np
+
         index = self._index
         positions = index.positions(metric, entity)
         if basis is not None and len(positions):
-            col = index.cols.get("basis")
-            if col is None:
-                positions = positions[:0]
-            else:
-                positions = positions[[_text(b) == basis for b in col[positions].tolist()]]
+            codes, bases = index.factor("basis")
+            positions = positions[np.isin(codes[positions], [i for i, b in enumerate(bases) if b == basis])]
         if known and len(positions):
             positions = positions[root._known_mask[positions]]
-        rows = index.rows(positions)
+        rows = index.rows(index.ordered(positions))  # grouped and ranked: resolve_rows(..., grouped=True)
         root._slices[key] = rows
         return rows
 
@@ -522,7 +644,8 @@ class Context:
         root = self._root
         hit = root._cache.get(key)
         if hit is None:
-            hit = {_text(b) for b in self._index.column("basis", self._index.positions(metric))}
+            codes, bases = self._index.factor("basis")
+            hit = {bases[c] for c in set(codes[self._index.positions(metric)].tolist())}
             root._cache[key] = hit
         return hit
 
@@ -539,8 +662,8 @@ class Context:
         index = self._index
         if "publisher_codes" not in root._cache:
             positions = np.flatnonzero(root._known_mask)
-            col = index.cols.get("publisher")
-            codes, distinct = _codes(col[positions] if col is not None else np.full(len(positions), None, object))
+            codes, distinct = index.factor("publisher")
+            codes = codes[positions]
             lookup: dict[str, list[int]] = {}
             for i, name in enumerate(distinct):  # no publisher reads as "unknown publisher", as in rows
                 lookup.setdefault(name or "unknown publisher", []).append(i)
@@ -604,7 +727,7 @@ class Context:
             rows = [r for r in rows if r.as_of >= start]
         if end is not None:
             rows = [r for r in rows if r.as_of <= end]
-        chosen, competing = resolve_rows(rows)
+        chosen, competing = resolve_rows(rows, grouped=True)
         if subject.tier is not None or subject.product == "*" or is_pattern(subject.basis):
             # several products (or bases) share a date: keep one value per date, the tier's best (the cheapest
             # price, the highest score), so "latest" and growth read one series, never a sum
@@ -676,7 +799,7 @@ class Context:
     def market(self, metric: str, basis: str) -> Series:
         """Every entity's resolved actual rows of one metric on one basis (a market snapshot's raw material)."""
         rows = [r for r in self.metric_rows(metric, basis=basis) if r.kind in ACTUAL_KIND_NAMES]
-        chosen, competing = resolve_rows(rows)
+        chosen, competing = resolve_rows(rows, grouped=True)
         chosen.sort(key=lambda r: (r.as_of, r.entity, r.product))
         return Series(chosen, competing)
 

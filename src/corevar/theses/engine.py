@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..gcpause import paused
 from ._format import subject_name
 from .context import Context, shift
 from .plugins import get as get_kind
@@ -272,6 +273,21 @@ def evaluate(
     (e.g. ``prices``, ``news`` DataFrames) to kinds registered by other packages. Unknown names raise
     :class:`~corevar.theses.parser.ThesisFileError` with file:line. ``robust=False`` skips the robustness pass.
     """
+    with paused():  # many small acyclic objects: see corevar.gcpause
+        return _evaluate(theses, frame, registry, as_of=as_of, dataset_version=dataset_version, extras=extras,
+                         robust=robust)  # fmt: skip
+
+
+def _evaluate(
+    theses: Sequence[Thesis],
+    frame: pd.DataFrame,
+    registry: Registry,
+    *,
+    as_of: date | str | None,
+    dataset_version: str,
+    extras: Mapping[str, Any] | None,
+    robust: bool,
+) -> CheckResult:
     from .checks import check_theses
 
     day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of

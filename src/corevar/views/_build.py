@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..gcpause import paused
 from ._data import Data
 from ._registry import Names
 from .colours import colour
@@ -122,7 +123,10 @@ def build(
 
         con = duckdb.connect()  # one in-memory connection for every section's query (each connect costs ~25 ms)
     try:
-        return _build(snapshot, check_result, frame, cut, con, as_of=as_of, today=today, previous=previous, since=since)
+        with paused():  # many small acyclic records: see corevar.gcpause
+            return _build(
+                snapshot, check_result, frame, cut, con, as_of=as_of, today=today, previous=previous, since=since
+            )
     finally:
         if con is not None:
             con.close()
