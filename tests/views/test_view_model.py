@@ -195,3 +195,24 @@ def test_duckdb_pick_is_the_frames_conflict_rule(registry):
     picked, faint = _query(df, None)
     assert sorted(r[0] for r in picked) == sorted(resolve(df)["id"])
     assert not {r[0] for r in picked} & {r[0] for r in faint}
+
+
+def test_a_sources_publisher_and_title_are_those_of_its_first_publication_whatever_the_row_order() -> None:
+    """DuckDB's first() depends on how the scan was split across threads: a page built twice could name a source
+    by different publishers. The source list takes the earliest publication's (smallest id on a tie)."""
+    import pandas as pd
+
+    from corevar.views.sections.sources import sources
+
+    frame = pd.DataFrame(
+        {
+            "id": ["b", "a", "c"],
+            "source_url": ["https://x.example/1"] * 3,
+            "publisher": ["Later relay", "Origin (citing filing)", "Origin"],
+            "title": ["", "Filing", "Other"],
+            "published": pd.to_datetime(["2026-02-01", "2026-01-01", "2026-01-01"]),
+        }
+    )
+    for data in (frame, frame.iloc[::-1].reset_index(drop=True)):
+        (only,), total = sources(data)
+        assert (only.publisher, only.title, only.observations, total) == ("Origin (citing filing)", "Filing", 3, 1)

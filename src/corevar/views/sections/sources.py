@@ -14,7 +14,8 @@ MAX_SOURCES = 400
 
 def sources(frame: Any, con: Any = None) -> tuple[tuple[SourceView, ...], int]:
     """(the most cited sources, sorted by publisher; the total number of distinct sources), counted in DuckDB
-    (on the build's shared in-memory connection ``con`` when given)."""
+    (on the build's shared in-memory connection ``con`` when given). A source's publisher and title are those of
+    its first publication (smallest id on a tie), so a page built twice is the same page."""
     if frame is None or len(frame) == 0:
         return (), 0
     import duckdb
@@ -26,7 +27,8 @@ def sources(frame: Any, con: Any = None) -> tuple[tuple[SourceView, ...], int]:
         total = con.execute("SELECT count(DISTINCT source_url) FROM frame").fetchone()[0]
         rows = con.execute(
             """
-            SELECT source_url, first(publisher), first(title), min(CAST(published AS DATE)), count(*) AS n
+            SELECT source_url, arg_min(publisher, struct_pack(p := published, i := id)),
+                   arg_min(title, struct_pack(p := published, i := id)), min(CAST(published AS DATE)), count(*) AS n
             FROM frame GROUP BY source_url ORDER BY n DESC, source_url LIMIT ?
             """,
             [MAX_SOURCES],
