@@ -261,6 +261,7 @@ class _Index:
         self.cols: dict[str, Any] = {}  # whole columns as NumPy, converted on first need
         self._source: dict[str, Any] = {}
         self._factors: dict[str, tuple[Any, list[str]]] = {}
+        self._combined: dict[str, Any] = {}
         if n == 0:
             self.slices: dict[tuple[str, str], Any] = {}
             self.by_metric: dict[str, list[str]] = {}
@@ -304,7 +305,12 @@ class _Index:
         if src is None:
             return None
         if name not in self.cols and _arrow_text(src):
-            return src.array.take(positions).fillna("").to_numpy()
+            whole = self._combined.get(name)
+            if whole is None:  # one Arrow array: taking from chunks concatenates them on every call
+                whole = self._combined[name] = src.array.__arrow_array__().combine_chunks()
+            import pyarrow.compute as pc
+
+            return pc.fill_null(whole.take(positions), "").to_numpy(zero_copy_only=False)
         return self._array(name)[positions]
 
     def factor(self, name: str) -> tuple[Any, list[str]]:
@@ -521,7 +527,7 @@ class Context:
         self._frame = frame
         self._index = index
         if parent is None:
-            self._root: Context = self
+            self._up: Context | None = None  # no self-reference: a cycle would keep every row alive until the GC
             self._slices: dict[tuple[str, str | None, str | None, bool], list[Row]] = {}
             self._publishers: dict[str, frozenset[str]] | None = None
             self._evidence: dict[tuple[str, str], tuple[Sequence[Row], Evidence]] = {}
@@ -538,7 +544,7 @@ class Context:
             latest_published = index.published[known].max().tolist() if known.any() else None
             self.today = as_of if as_of is not None else (latest_published or date.today())
         else:
-            self._root = parent._root
+            self._up = parent._root
             self.data_through = parent.data_through
             self.today = parent.today
         self._cache: dict[Any, Any] = {}
@@ -546,6 +552,11 @@ class Context:
         # True in the contexts robustness re-judges in: kinds may skip work that only serves display
         # (the saturation kind skips its bootstrap interval there)
         self.perturbed = parent is not None
+
+    @property
+    def _root(self) -> Context:
+        """The unperturbed context, which holds the rows and caches every perturbed one shares."""
+        return self if self._up is None else self._up
 
     @classmethod
     def build(

@@ -54,7 +54,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large check holds hundreds of thousands of these
 class Competitor:
     """Another report of the same subject, metric, basis and date that the conflict rule did not pick."""
 
@@ -78,7 +78,7 @@ class Competitor:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large check holds hundreds of thousands of these
 class Evidence:
     """One observation a verdict rests on, with its provenance. ``role`` says what it was used as.
 
