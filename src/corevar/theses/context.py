@@ -262,6 +262,7 @@ class _Index:
         self._source: dict[str, Any] = {}
         self._factors: dict[str, tuple[Any, list[str]]] = {}
         self._combined: dict[str, Any] = {}
+        self._names: dict[str, Any] = {}
         if n == 0:
             self.slices: dict[tuple[str, str], Any] = {}
             self.by_metric: dict[str, list[str]] = {}
@@ -343,9 +344,18 @@ class _Index:
         return values.tolist()
 
     def texts(self, name: str, positions: Any) -> list[str]:
-        """A text column at ``positions`` as str ("" for missing), converting value by value only when needed."""
+        """A text column at ``positions`` as str ("" for missing), converting value by value only when needed.
+
+        Columns of few distinct values (every one but ``id``) are read through their factorisation: the rows share
+        one str object per distinct value instead of converting every cell (4.7 million cells at 1M rows)."""
         import numpy as np
 
+        if name != "id" and name in self._source:
+            codes, names = self.factor(name)
+            lookup = self._names.get(name)
+            if lookup is None:
+                lookup = self._names[name] = np.asarray(names, dtype=object)
+            return lookup[codes[positions]].tolist()
         values = self._take(name, positions)
         if values is None:
             return [""] * len(positions)
@@ -617,6 +627,7 @@ class Context:
         """Rows of one metric (one entity's, or one basis's), made once per check and shared by every perturbed
         context; the as-of cut applied when ``known``."""
         root = self._root
+        known = known and root.as_of is not None  # without an as-of date every row is known: one slice serves both
         key = (metric, entity, basis, known)
         hit = root._slices.get(key)
         if hit is not None:
