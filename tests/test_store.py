@@ -49,6 +49,26 @@ def test_dataset_version_tracks_content(store: Store, tmp_path: Path) -> None:
     assert store.dataset_version() == one
 
 
+def test_dataset_version_is_the_set_of_ids_whatever_their_order_or_form(tmp_path: Path) -> None:
+    """The version hashes the set of live ids without sorting them: the same rows in another order give the same
+    version; one more row, a retraction, or an old store's id that is not 32 hex digits each change it."""
+    rows = [row(value=str(v)) for v in (1, 2, 3, 4)]
+    versions = []
+    for name, order in (("a", rows), ("b", rows[::-1])):
+        with Store(tmp_path / f"{name}.duckdb", load_bundled=False) as store:
+            ingest(store, [write_csv(tmp_path / f"{name}.csv", order)])
+            versions.append(store.dataset_version())
+    assert versions[0] == versions[1]
+    with Store(tmp_path / "a.duckdb", load_bundled=False) as store:
+        ids = [r[0] for r in store.con.execute("SELECT id FROM observations ORDER BY id").fetchall()]
+        assert all(len(i) == 32 for i in ids)
+        store.con.execute("INSERT INTO retractions SELECT ?, now(), 'test'", [ids[0]])
+        retracted = store.dataset_version()
+        assert retracted != versions[0]
+        store.con.execute("UPDATE observations SET id = 'x1' WHERE id = ?", [ids[1]])
+        assert store.dataset_version() not in (retracted, versions[0])
+
+
 def test_bundled_data_loads_once_and_dropped_rows_are_retracted(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "b.duckdb"
     with Store(path) as store:

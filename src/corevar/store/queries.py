@@ -62,11 +62,23 @@ def count_all(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+# The set of live ids as text, without sorting them: their number and the XOR of each id's two 64-bit halves. Ids are
+# content hashes (32 hex digits), so their halves are read as numbers; any other id (an old store's) is hashed with
+# MD5 first. Order-free and stable across DuckDB versions (no internal hash); sorting a million ids to concatenate
+# them cost 0.43 s, this 0.16 s.
+_ID_SET = f"""(
+    SELECT concat_ws(':', count(*),
+        bit_xor(coalesce(CASE WHEN length(id) = 32 THEN TRY_CAST('0x' || left(id, 16) AS UBIGINT) END,
+                         md5_number_lower(id))),
+        bit_xor(coalesce(CASE WHEN length(id) = 32 THEN TRY_CAST('0x' || right(id, 16) AS UBIGINT) END,
+                         md5_number_upper(id))))
+    FROM observations WHERE {LIVE}
+)"""
+
+
 def dataset_version(con: duckdb.DuckDBPyConnection) -> str:
     """A content hash of every live observation id: stamps every output with the data it came from."""
-    row = con.execute(
-        f"SELECT md5(coalesce(string_agg(id, ',' ORDER BY id), '')) FROM observations WHERE {LIVE}"
-    ).fetchone()
+    row = con.execute(f"SELECT md5({_ID_SET})").fetchone()
     return str(row[0])[:12] if row else ""
 
 
@@ -75,7 +87,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     content hashes, and retractions count through :data:`LIVE`), the registry tables, prices, exchange rates and
     ``meta``. Equal fingerprints mean equal inputs; the faces key their output cache on it (:mod:`corevar.cache`).
     """
-    parts = [f"(SELECT coalesce(string_agg(id, ',' ORDER BY id), '') FROM observations WHERE {LIVE})"]
+    parts = [_ID_SET]
     for table in ("metrics", "entities", "products", "prices", "fx", "meta"):
         parts.append(
             f"(SELECT coalesce(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR)), '') FROM {table} t)"
