@@ -683,15 +683,18 @@ class Context:
 
         index = self._index
         if "publisher_codes" not in root._cache:
+            # the known rows sorted by publisher once: each publisher's rows are then one contiguous block
             positions = np.flatnonzero(root._known_mask)
             codes, distinct = index.factor("publisher")
-            codes = codes[positions]
+            order = np.argsort(codes[positions], kind="stable")
+            bounds = np.searchsorted(codes[positions][order], np.arange(len(distinct) + 1))
             lookup: dict[str, list[int]] = {}
             for i, name in enumerate(distinct):  # no publisher reads as "unknown publisher", as in rows
                 lookup.setdefault(name or "unknown publisher", []).append(i)
-            root._cache["publisher_codes"] = (positions, codes, lookup)
-        positions, codes, lookup = root._cache["publisher_codes"]
-        picked = positions[np.isin(codes, lookup[publisher])] if publisher in lookup else positions[:0]
+            root._cache["publisher_codes"] = (positions[order], bounds, lookup)
+        grouped, bounds, lookup = root._cache["publisher_codes"]
+        blocks = [grouped[bounds[c] : bounds[c + 1]] for c in lookup.get(publisher, ())]
+        picked = np.sort(np.concatenate(blocks)) if blocks else grouped[:0]
         ids = index.column("id", picked)
         found = frozenset(ids if set(map(type, ids)) <= {str} else map(str, ids))
         if root._publishers is None:
