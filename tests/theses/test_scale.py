@@ -212,3 +212,27 @@ def test_text_columns_read_missing_as_empty_whatever_they_came_as() -> None:
         got.append(([names[c] for c in codes], [(r.product, r.low, r.high) for r in rows]))
     assert got[0] == got[1] == got[2]
     assert got[0] == (["chatgpt", "", ""], [("chatgpt", None, None), ("", 1.5, None), ("", None, 4.0)])
+
+
+def test_leaving_a_publisher_out_by_name_equals_leaving_out_its_every_row(bundled) -> None:
+    """Robustness leaves a publisher out by name (each row's publisher tested as it is read); that is the same as
+    leaving out the ids of its every known row, series by series and in the rows a market reads."""
+    frame, _, registry = bundled
+    ctx = Context.build(frame, registry)
+    checked = 0
+    for subject in _subjects_with_competing_reports(ctx):
+        base = ctx.series(subject)
+        for publisher in {p.publisher for p in base.points} | {
+            o.publisher for others in base.competing.values() for o in others
+        }:
+            by_name = ctx.without(publishers=[publisher])
+            by_ids = Context.build(frame, registry).without(ctx.publisher_ids(publisher))
+            a, b = by_name.series(subject), by_ids.series(subject)
+            assert [p.id for p in a.points] == [p.id for p in b.points], (subject, publisher)
+            assert {k: [o.id for o in v] for k, v in a.competing.items()} == {
+                k: [o.id for o in v] for k, v in b.competing.items()
+            }
+            rows = by_name.entity_rows(subject.metric, subject.entity)
+            assert [r.id for r in rows] == [r.id for r in by_ids.entity_rows(subject.metric, subject.entity)]
+            checked += 1
+    assert checked > 10

@@ -183,9 +183,10 @@ def robustness(thesis: Any, rules: tuple[RuleResult, ...], verdict: Verdict, ctx
     for e in evidence:
         publishers.setdefault(e.publisher, set()).add(e.id)
     for publisher in sorted(publishers):
-        rows = ctx.publisher_ids(publisher)
+        # a rule is touched when a point it used came from the publisher (its own ids are in `publishers`)
+        rows = publishers[publisher]
         touched = [bool(used & rows) for used in used_by_rule]
-        rejudge(list(thesis.rules), ctx.without(rows), touched, f"without {publisher}")
+        rejudge(list(thesis.rules), ctx.without(publishers=[publisher]), touched, f"without {publisher}")
     # 3. each point replaced by each of its competing reports; on dense data (thousands of points, each with
     # competing reports) at most MAX_SWAPS per thesis, the largest relative changes first: a rule that is monotone
     # in a point's value flips on the biggest swaps first. On the shipped data no thesis comes near the bound.
