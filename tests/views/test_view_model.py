@@ -216,3 +216,21 @@ def test_a_sources_publisher_and_title_are_those_of_its_first_publication_whatev
     for data in (frame, frame.iloc[::-1].reset_index(drop=True)):
         (only,), total = sources(data)
         assert (only.publisher, only.title, only.observations, total) == ("Origin (citing filing)", "Filing", 3, 1)
+
+
+def test_a_view_prepared_beforehand_is_the_same_view(registry):
+    """``prepare`` (run on a second thread by Corevar.report while theses are judged) gives the view ``build``
+    makes by itself; one prepared for another as-of date is refused."""
+    import pytest
+
+    from corevar.views import prepare
+
+    rows = series("openai", "weekly_active_users", "users", date(2024, 1, 1), 8, product="chatgpt")
+    rows += series("anthropic", "weekly_active_users", "users", date(2024, 1, 1), 8, product="claude")
+    snap = Snapshot(frame(rows), registry, "synthetic")
+    for as_of in (None, date(2024, 4, 1)):
+        ready = prepare(snap, as_of=as_of)
+        made = build(snap, empty_check(), as_of=as_of, today=date(2030, 1, 1))
+        assert build(snap, empty_check(), as_of=as_of, today=date(2030, 1, 1), prepared=ready) == made
+    with pytest.raises(ValueError, match="prepared for as_of"):
+        build(snap, empty_check(), as_of=None, prepared=prepare(snap, as_of=date(2024, 4, 1)))

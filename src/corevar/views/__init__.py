@@ -9,8 +9,8 @@ is computed once (the engine's fits, HHIs and target judgements are reused, neve
 
 from __future__ import annotations
 
-from ._build import STALE_DAYS, Snapshot, build
+from ._build import STALE_DAYS, Prepared, Snapshot, build, prepare
 from .model import ReportView
 from .numbers import fmt, fmt_growth, fmt_range
 
-__all__ = ["STALE_DAYS", "ReportView", "Snapshot", "build", "fmt", "fmt_growth", "fmt_range"]
+__all__ = ["STALE_DAYS", "Prepared", "ReportView", "Snapshot", "build", "fmt", "fmt_growth", "fmt_range", "prepare"]

@@ -101,6 +101,32 @@ def _cut(frame: Any, as_of: date | None) -> date | None:
     return min(day, as_of) if as_of is not None else day
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The part of a view model that needs no judged theses: the resolved, capped observations of a snapshot.
+
+    :func:`prepare` makes it; ``build(..., prepared=...)`` uses it. It exists so a caller with a second core can run
+    this DuckDB work while the theses are judged (``Corevar.report`` does)."""
+
+    data: Data
+    cut: date | None
+    as_of: date | None
+
+
+def prepare(snapshot: Any, *, as_of: date | None = None) -> Prepared:
+    """Resolve and cap the snapshot's observations for :func:`build` (pure; safe to run in a worker thread: it uses
+    its own in-memory DuckDB connection and only reads the frame)."""
+    import duckdb
+
+    cut = _cut(snapshot.frame, as_of)
+    con = duckdb.connect()
+    try:
+        with paused():
+            return Prepared(Data(snapshot.frame, cut, con), cut, as_of)
+    finally:
+        con.close()
+
+
 def build(
     snapshot: Any,
     check_result: Any,
@@ -109,14 +135,18 @@ def build(
     today: date | None = None,
     previous: Any = None,
     since: date | None = None,
+    prepared: Prepared | None = None,
 ) -> ReportView:
     """The report's view model of ``snapshot`` (observations known on ``as_of``) and ``check_result``.
 
     ``today`` is only used for the separate "days old today" line (the caller passes the clock; this stays pure).
-    ``previous`` is the check as of ``since``, for the "what changed" list.
+    ``previous`` is the check as of ``since``, for the "what changed" list. ``prepared``: :func:`prepare` of the
+    same snapshot and ``as_of``, made beforehand (else it is made here).
     """
     frame = snapshot.frame
     cut = _cut(frame, as_of)
+    if prepared is not None and (prepared.as_of, prepared.cut) != (as_of, cut):
+        raise ValueError(f"prepared for as_of {prepared.as_of}, not {as_of}")
     con = None
     if frame is not None and len(frame):
         import duckdb
@@ -124,8 +154,9 @@ def build(
         con = duckdb.connect()  # one in-memory connection for every section's query (each connect costs ~25 ms)
     try:
         with paused():  # many small acyclic records: see corevar.gcpause
+            data = prepared.data if prepared is not None else Data(frame, cut, con)
             return _build(
-                snapshot, check_result, frame, cut, con, as_of=as_of, today=today, previous=previous, since=since
+                snapshot, check_result, frame, cut, con, data, as_of=as_of, today=today, previous=previous, since=since
             )
     finally:
         if con is not None:
@@ -138,6 +169,7 @@ def _build(
     frame: Any,
     cut: date | None,
     con: Any,
+    data: Data,
     *,
     as_of: date | None,
     today: date | None,
@@ -147,7 +179,7 @@ def _build(
     from .. import __version__
     from .sections import chains, charts, freshness, markets, prices, scorecard, sources, tiles, verdicts
 
-    ctx = Ctx(check_result, previous, since, Names(snapshot.registry), Data(frame, cut, con), cut, today)
+    ctx = Ctx(check_result, previous, since, Names(snapshot.registry), data, cut, today)
     ctx.labs = _labs(ctx)
     for lab in ctx.labs:
         ctx.colour(lab)
