@@ -237,10 +237,12 @@ def main() -> None:
             print(f"scale: {n:,} SYNTHETIC observations ingested in {time.perf_counter() - start:.1f} s")
             # `corevar report` as a user runs it (a new process, from scratch: no output cache), on both stores in
             # turn, and the same steps timed one by one in one process each; medians of --runs
-            small_cli, big_cli, small_steps, big_steps_all = [], [], [], []
+            small_cli, big_cli, small_steps, big_steps_all, small_lib, big_lib = [], [], [], [], [], []
             for _ in range(args.runs):
                 small_steps.append(phases(db, root / "out-phases"))
                 big_steps_all.append(phases(big, root / "out-big", timeout=args.timeout))
+                small_lib.append(report_once(db, root / "out-small-lib")[0])
+                big_lib.append(report_once(big, root / "out-big-lib")[0])
                 if cli:
                     small_cli.append(report_once(db, root / "out-small-cli", cli=cli)[0])
                     big_cli.append(report_once(big, root / "out-big-cli", cli=cli)[0])
@@ -255,8 +257,13 @@ def main() -> None:
                     f"{median(big_cli) * 1000:.0f} ms: **{median(big_cli) / median(small_cli):.1f}x**"
                 )
             print(
-                f"scale ratios (same run): whole report in one process {big_steps['total'] / steps['total']:.1f}x the "
-                f"bundled one; the report's own part (view + render) "
+                f"scale: the library's write_report in a new process (no command line), median of {args.runs}: "
+                f"bundled {median(small_lib) * 1000:.0f} ms, scale {median(big_lib) * 1000:.0f} ms: "
+                f"{median(big_lib) / median(small_lib):.1f}x"
+            )
+            print(
+                f"scale ratios (same run): the steps one by one in one process "
+                f"{big_steps['total'] / steps['total']:.1f}x the bundled one; the report's own part (view + render) "
                 f"{(big_steps['view'] + big_steps['render']) / (steps['view'] + steps['render']):.1f}x; "
                 f"file {big_steps['bytes'] / 1e6:.2f} MB"
             )
