@@ -806,32 +806,31 @@ class Context:
             affected |= {c for c, others in base.competing.items() if any(o.publisher in left_out for o in others)}
         if not affected:
             return base
-        if len(affected) > len(base.points) // 4:  # much left out (a whole publisher): one pass over the groups
-            points, competing = [], {}
-            for p in base.points:
-                group = [p, *base.competing.get(p.id, ())] if p.id in affected else None
-                if group is None:
-                    points.append(p)
-                    if p.id in base.competing:
-                        competing[p.id] = base.competing[p.id]
-                    continue
-                kept = [r for r in group if r.id not in excluded and r.publisher not in left_out]
-                if kept:
-                    points.append(kept[0])
-                    if len(kept) > 1:
-                        competing[kept[0].id] = kept[1:]
-            points.sort(key=lambda r: (r.as_of, r.published, r.id))
-            return Series(points, competing)
-        points = [p for p in base.points if p.id not in affected]
-        competing = {k: v for k, v in base.competing.items() if k not in affected}
-        by_id = {p.id: p for p in base.points if p.id in affected}
-        for chosen_id in affected:
-            group = [by_id[chosen_id], *base.competing.get(chosen_id, [])]
+        points: list[Row] = []
+        competing: dict[str, list[Row]] = {}
+
+        def regroup(group: list[Row]) -> None:
+            """What is left of one date's group: its next report takes the point, the rest compete."""
             kept = [r for r in group if r.id not in excluded and r.publisher not in left_out]
             if kept:
                 points.append(kept[0])
                 if len(kept) > 1:
                     competing[kept[0].id] = kept[1:]
+
+        if len(affected) > len(base.points) // 4:  # much left out (a whole publisher): one pass over the groups
+            for p in base.points:
+                if p.id in affected:
+                    regroup([p, *base.competing.get(p.id, ())])
+                    continue
+                points.append(p)
+                if p.id in base.competing:
+                    competing[p.id] = base.competing[p.id]
+        else:
+            points.extend(p for p in base.points if p.id not in affected)
+            competing.update((k, v) for k, v in base.competing.items() if k not in affected)
+            by_id = {p.id: p for p in base.points if p.id in affected}
+            for chosen_id in affected:
+                regroup([by_id[chosen_id], *base.competing.get(chosen_id, [])])
         points.sort(key=lambda r: (r.as_of, r.published, r.id))
         return Series(points, competing)
 
