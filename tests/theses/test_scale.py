@@ -39,6 +39,16 @@ def _subjects_with_competing_reports(ctx: Context) -> list[Subject]:
     return out
 
 
+def _competing_ids(competing: dict) -> dict[str, list[str]]:
+    return {k: [o.id for o in v] for k, v in competing.items()}
+
+
+def _assert_same_series(a, b, what: object = None) -> None:
+    """Two series pick the same points and keep the same competing reports behind each."""
+    assert [p.id for p in a.points] == [p.id for p in b.points], what
+    assert _competing_ids(a.competing) == _competing_ids(b.competing), what
+
+
 def test_a_perturbed_series_equals_resolving_the_rows_again(bundled) -> None:
     """Leaving out a chosen report (or a competitor) gives the series a fresh resolution gives."""
     frame, _, registry = bundled
@@ -54,10 +64,7 @@ def test_a_perturbed_series_equals_resolving_the_rows_again(bundled) -> None:
                     continue
                 derived = ctx.without(dropped).series(subject)  # from the unperturbed series
                 fresh = Context.build(frame, registry).without(dropped).series(subject)  # nothing cached: resolved
-                assert [p.id for p in derived.points] == [p.id for p in fresh.points]
-                assert {k: [o.id for o in v] for k, v in derived.competing.items()} == {
-                    k: [o.id for o in v] for k, v in fresh.competing.items()
-                }
+                _assert_same_series(derived, fresh)
                 checked += 1
     assert checked > 10
 
@@ -106,10 +113,7 @@ def test_a_series_without_a_whole_publisher_equals_resolving_the_rows_again(bund
             dropped = ctx.publisher_ids(publisher)
             derived = ctx.without(dropped).series(subject)
             fresh = Context.build(frame, registry).without(dropped).series(subject)
-            assert [p.id for p in derived.points] == [p.id for p in fresh.points]
-            assert {k: [o.id for o in v] for k, v in derived.competing.items()} == {
-                k: [o.id for o in v] for k, v in fresh.competing.items()
-            }
+            _assert_same_series(derived, fresh)
             windowed = ctx.without(dropped).series(subject, base.points[0].as_of, base.points[-1].as_of)
             again = Context.build(frame, registry).without(dropped)
             fresh_windowed = again.series(subject, base.points[0].as_of, base.points[-1].as_of)
@@ -228,10 +232,7 @@ def test_leaving_a_publisher_out_by_name_equals_leaving_out_its_every_row(bundle
             by_name = ctx.without(publishers=[publisher])
             by_ids = Context.build(frame, registry).without(ctx.publisher_ids(publisher))
             a, b = by_name.series(subject), by_ids.series(subject)
-            assert [p.id for p in a.points] == [p.id for p in b.points], (subject, publisher)
-            assert {k: [o.id for o in v] for k, v in a.competing.items()} == {
-                k: [o.id for o in v] for k, v in b.competing.items()
-            }
+            _assert_same_series(a, b, (subject, publisher))
             rows = by_name.entity_rows(subject.metric, subject.entity)
             assert [r.id for r in rows] == [r.id for r in by_ids.entity_rows(subject.metric, subject.entity)]
             checked += 1
